@@ -1,0 +1,326 @@
+"""The ``intake`` command line: a thin shell over the same services as the GUI.
+
+Exit codes: 0 success, 1 a refused input or failed operation (nothing
+written), 2 bad usage. Errors are one sentence on stderr, never a traceback;
+unexpected failures are logged in full to ``intake.log`` in the data folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from intake_app import APP_NAME, __version__
+from intake_app.core.errors import IntakeError
+from intake_app.core.events import EventInput, When, parse_when
+from intake_app.paths import resolve_database_url, resolve_schema_dir, user_data_dir
+from intake_app.services.context import AppContext, open_context
+from intake_app.services.events import EventRecord, EventService
+from schemas import SchemaError
+
+log = logging.getLogger("intake_app.cli")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the contract's exit code for bad usage and a one-line message."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+
+
+# ----------------------------------------------------------------- printing
+
+
+def _print_json(data: Any, out: TextIO) -> None:
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    widths = [len(header) for header in headers]
+    for row in rows:
+        widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
+    line = "  ".join(header.ljust(width) for header, width in zip(headers, widths, strict=True))
+    out.write(line.rstrip() + "\n")
+    for row in rows:
+        cells = zip(row, widths, strict=True)
+        out.write("  ".join(cell.ljust(width) for cell, width in cells).rstrip() + "\n")
+
+
+def _print_event(record: EventRecord, out: TextIO) -> None:
+    fields = [
+        ("ID", str(record.id)),
+        ("Name", record.name),
+        ("Type", f"{record.event_type_label} ({record.event_type})"),
+        ("Start", record.start.isoformat()),
+        ("End", record.end.isoformat()),
+        ("Time zone", record.timezone),
+        ("Country", record.country_label),
+        ("Owner", record.owner or ""),
+        ("Ops owner", record.ops_owner or ""),
+        ("Campaign ID", record.campaign_id or ""),
+        ("SLA policy", record.sla_policy),
+        ("Leads", str(record.lead_count)),
+        ("Imports", str(record.batch_count)),
+        ("Description", record.description or ""),
+    ]
+    width = max(len(label) for label, _ in fields)
+    for label, value in fields:
+        out.write(f"{label.ljust(width)}  {value}\n".rstrip() + "\n")
+
+
+# ----------------------------------------------------------------- commands
+
+
+def _when(text: str | None, label: str) -> When | None:
+    return None if text is None else parse_when(text, label)
+
+
+def cmd_event_add(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    start = parse_when(args.start, "Start")
+    record = EventService(ctx).create(
+        EventInput(
+            name=args.name,
+            event_type=args.type,
+            start=start,
+            end=_when(args.end, "End"),
+            timezone=args.timezone,
+            country=args.country,
+            owner=args.owner,
+            ops_owner=args.ops_owner,
+            campaign_id=args.campaign_id,
+            sla_policy=args.sla_policy,
+            description=args.description,
+        )
+    )
+    if args.json:
+        _print_json(record.to_json(), out)
+    else:
+        out.write(f"Created event {record.id}: {record.name}\n")
+        _print_event(record, out)
+    return EXIT_OK
+
+
+def cmd_event_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    records = EventService(ctx).list(search=args.search, event_type=args.type)
+    if args.json:
+        _print_json([record.to_json() for record in records], out)
+        return EXIT_OK
+    if not records:
+        out.write("No events yet. Create one with: intake event add --name ... --type ...\n")
+        return EXIT_OK
+    _table(
+        ["ID", "Name", "Type", "Start", "End", "Time zone", "Country", "Owner", "Leads"],
+        [
+            [
+                str(r.id), r.name, r.event_type, r.start.isoformat(), r.end.isoformat(),
+                r.timezone, r.country or "", r.owner or "", str(r.lead_count),
+            ]
+            for r in records
+        ],
+        out,
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_event_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    record = EventService(ctx).get(args.id)
+    if args.json:
+        _print_json(record.to_json(), out)
+    else:
+        _print_event(record, out)
+    return EXIT_OK
+
+
+def cmd_event_edit(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    service = EventService(ctx)
+    current = service.get(args.id).to_input()
+    changed = {
+        "name": args.name,
+        "event_type": args.type,
+        "start": _when(args.start, "Start"),
+        "end": _when(args.end, "End"),
+        "timezone": args.timezone,
+        "country": args.country,
+        "owner": args.owner,
+        "ops_owner": args.ops_owner,
+        "campaign_id": args.campaign_id,
+        "sla_policy": args.sla_policy,
+        "description": args.description,
+    }
+    values = {key: value for key, value in changed.items() if value is not None}
+    record = service.update(args.id, EventInput(**{**current.__dict__, **values}))
+    if args.json:
+        _print_json(record.to_json(), out)
+    else:
+        out.write(f"Updated event {record.id}.\n")
+        _print_event(record, out)
+    return EXIT_OK
+
+
+def cmd_event_delete(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    service = EventService(ctx)
+    record = service.get(args.id)
+    service.delete(args.id)
+    if args.json:
+        _print_json({"deleted": record.id}, out)
+    else:
+        out.write(f"Deleted event {record.id}: {record.name}\n")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    # The one place the command line hands over to the window (see the
+    # import-linter contract in pyproject.toml).
+    from intake_app.gui.app import run_gui
+
+    return run_gui(resolve_database_url(args.db), resolve_schema_dir(args.schema))
+
+
+# ----------------------------------------------------------------- parser
+
+
+def _event_fields(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--name", required=required, help="event name, e.g. 'RSA 2025'")
+    parser.add_argument(
+        "--type",
+        required=required,
+        metavar="TYPE",
+        help="program type from the schema: tradeshow, conference, webcast, field-event,"
+        " sponsorship, partner, other, or a type the company schema adds",
+    )
+    parser.add_argument("--start", required=required, metavar="DATE[THH:MM]")
+    parser.add_argument("--end", metavar="DATE[THH:MM]", help="default: the start")
+    parser.add_argument("--timezone", metavar="TZ", help="IANA zone; default: this computer's")
+    parser.add_argument("--country", metavar="CC", help="ISO code or name, e.g. US or Germany")
+    parser.add_argument("--owner", metavar="NAME", help="the field marketer responsible")
+    parser.add_argument("--ops-owner", metavar="NAME", help="the marketing-ops resource")
+    parser.add_argument("--campaign-id", metavar="ID", help="MAP program / CRM campaign id")
+    parser.add_argument("--sla-policy", metavar="CODE", help="default: the type's policy")
+    parser.add_argument("--description", metavar="TEXT")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="intake",
+        description=f"{APP_NAME}: import, clean and hand over event leads.",
+    )
+    parser.add_argument("--version", action="version", version=f"intake {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy database URL (also INTAKE_DATABASE_URL);"
+        " default: a SQLite file in the user data folder",
+    )
+    parser.add_argument(
+        "--schema", metavar="DIR", help="company schema folder (also INTAKE_SCHEMA_DIR)"
+    )
+    parser.add_argument("--json", action="store_true", help="print data as JSON")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    json_flag = _Parser(add_help=False)
+    json_flag.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print data as JSON"
+    )
+
+    commands.add_parser("gui", help="open the desktop window")
+
+    event = commands.add_parser("event", help="create, list, show, edit or delete events")
+    event.set_defaults(handler=None, help_parser=event)
+    event_commands = event.add_subparsers(dest="event_command", metavar="ACTION")
+
+    add = event_commands.add_parser("add", parents=[json_flag], help="create an event")
+    _event_fields(add, required=True)
+    add.set_defaults(handler=cmd_event_add)
+
+    listing = event_commands.add_parser("list", parents=[json_flag], help="list events")
+    listing.add_argument("--type", metavar="TYPE", help="only events of this type")
+    listing.add_argument("--search", metavar="TEXT", help="name, owner or campaign id contains")
+    listing.set_defaults(handler=cmd_event_list)
+
+    show = event_commands.add_parser("show", parents=[json_flag], help="show one event")
+    show.add_argument("id", type=int, metavar="ID")
+    show.set_defaults(handler=cmd_event_show)
+
+    edit = event_commands.add_parser("edit", parents=[json_flag], help="change an event")
+    edit.add_argument("id", type=int, metavar="ID")
+    _event_fields(edit, required=False)
+    edit.set_defaults(handler=cmd_event_edit)
+
+    delete = event_commands.add_parser(
+        "delete", parents=[json_flag], help="delete an event that has no leads"
+    )
+    delete.add_argument("id", type=int, metavar="ID")
+    delete.set_defaults(handler=cmd_event_delete)
+    return parser
+
+
+def _log_unexpected(exc: BaseException) -> Path | None:
+    try:
+        log_path = user_data_dir() / "intake.log"
+        handler = logging.FileHandler(log_path, encoding="utf-8")
+    except OSError:
+        return None
+    logger = logging.getLogger("intake_app.crash")
+    logger.addHandler(handler)
+    try:
+        logger.error("Unexpected error", exc_info=exc)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    return log_path
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=err,
+    )
+    if args.command is None:
+        parser.print_help(err)
+        return EXIT_USAGE
+    if args.command == "gui":
+        return cmd_gui(args)
+    handler: Callable[[AppContext, argparse.Namespace, TextIO], int] | None = getattr(
+        args, "handler", None
+    )
+    if handler is None:
+        args.help_parser.print_help(err)
+        return EXIT_USAGE
+
+    ctx: AppContext | None = None
+    try:
+        ctx = open_context(resolve_database_url(args.db), resolve_schema_dir(args.schema))
+        return handler(ctx, args, out)
+    except (IntakeError, SchemaError) as exc:
+        err.write(f"intake: {exc}\n")
+        return EXIT_FAILED
+    except Exception as exc:
+        where = _log_unexpected(exc)
+        detail = f"; details are in {where}" if where else ""
+        err.write(f"intake: unexpected error ({type(exc).__name__}: {exc}){detail}.\n")
+        return EXIT_FAILED
+    finally:
+        if ctx is not None:
+            ctx.close()

@@ -1,0 +1,1 @@
+"""Domain logic with no Qt and no SQL: plain functions tested on their own."""

@@ -1,0 +1,278 @@
+"""Opening the database: engine set-up, migrations on open, read and write sessions.
+
+SQLite is the embedded default. Every connection turns on WAL (for file
+databases) and foreign keys; write sessions start with ``BEGIN IMMEDIATE`` so a
+writer takes the lock up front instead of failing half-way with "database is
+locked". Any other SQLAlchemy URL (PostgreSQL for a team) works through the same
+code; all column types are portable.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from intake_app import APP_NAME
+from intake_app.core.errors import DatabaseError
+from intake_app.paths import migrations_dir
+
+log = logging.getLogger(__name__)
+
+_WRITE_OPTION = "intake_write"
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+@dataclass(frozen=True)
+class MigrationState:
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def parse_url(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"Database URL {url!r} is not a valid SQLAlchemy URL.") from exc
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or None for other backends and in-memory databases."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def describe_url(url: URL) -> str:
+    """How the database is named to a person: the file path, or the URL without password."""
+    path = sqlite_file(url)
+    if path is not None:
+        return str(path)
+    return url.render_as_string(hide_password=True)
+
+
+def _install_sqlite_hooks(engine: Engine, is_file: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" hook below decide how transactions start,
+        # instead of pysqlite's implicit deferred BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+            if is_file:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(_WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def create_db_engine(url: str | URL) -> Engine:
+    """An engine for ``url`` with the app's connection settings."""
+    parsed = parse_url(url) if isinstance(url, str) else url
+    path = sqlite_file(parsed)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+            _install_sqlite_hooks(engine, is_file=path is not None)
+        else:
+            engine = create_engine(parsed, pool_pre_ping=True)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseError(f"Cannot use database {describe_url(parsed)}: {exc}.") from exc
+    return engine
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships its migrations
+        raise DatabaseError("The app's database migrations are missing.")
+    return head
+
+
+def migration_state(engine: Engine) -> MigrationState:
+    """Where the database stands against the app's migrations.
+
+    Raises:
+        DatabaseError: the database carries a revision this app does not know,
+            that is, it was written by a newer version.
+    """
+    script = ScriptDirectory.from_config(_alembic_config())
+    with engine.connect() as connection:
+        current_heads = MigrationContext.configure(connection).get_current_heads()
+    head = head_revision()
+    current = current_heads[0] if current_heads else None
+    known = {revision.revision for revision in script.walk_revisions()}
+    unknown = [revision for revision in current_heads if revision not in known]
+    if unknown:
+        raise DatabaseError(
+            f"The database {describe_url(engine.url)} was written by a newer version of"
+            f" {APP_NAME} (schema revision {unknown[0]}); install that version to open it."
+        )
+    return MigrationState(current=current, head=head)
+
+
+def backup_sqlite(path: Path, reason: str) -> Path:
+    """Copy a SQLite database (WAL included) with the online backup API.
+
+    Returns:
+        The path of the copy, beside the original: ``<name>.<reason>-<time>.bak``.
+    """
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = path.with_name(f"{path.name}.{reason}-{stamp}.bak")
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target
+
+
+def _has_tables(engine: Engine) -> bool:
+    return bool(inspect(engine).get_table_names())
+
+
+def upgrade(engine: Engine) -> Path | None:
+    """Bring the database to the app's schema; back up an existing SQLite file first.
+
+    Returns:
+        The backup file made before upgrading, or None when none was needed.
+    """
+    state = migration_state(engine)
+    if state.up_to_date:
+        return None
+    backup = None
+    path = sqlite_file(engine.url)
+    if path is not None and path.exists() and _has_tables(engine):
+        backup = backup_sqlite(path, f"before-{state.head}")
+        log.info("Backed up %s to %s before upgrading it", path, backup)
+    with engine.execution_options(**{_WRITE_OPTION: True}).connect() as connection:
+        command.upgrade(_alembic_config(connection), "head")
+        connection.commit()
+    return backup
+
+
+class Database:
+    """An open, migrated database with short read and write sessions.
+
+    Sessions are not thread-safe: a background worker opens its own.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.url = engine.url
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    @property
+    def display_name(self) -> str:
+        return describe_url(self.url)
+
+    @property
+    def backend(self) -> str:
+        return self.url.get_backend_name()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; closing it ends its transaction without writing.
+
+        Objects loaded in it stay readable (detached, not expired) afterwards.
+        """
+        with self._read() as session:
+            try:
+                yield session
+            except OperationalError as exc:
+                raise _friendly(exc, self.display_name) from exc
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose work commits as one transaction, or not at all."""
+        with self._write() as session:
+            try:
+                with session.begin():
+                    yield session
+            except OperationalError as exc:
+                raise _friendly(exc, self.display_name) from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _friendly(exc: OperationalError, name: str) -> DatabaseError:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in text or "busy" in text:
+        return DatabaseError(f"The database {name} is busy in another program; try again.")
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError(f"The database {name} is read-only; nothing was written.")
+    return DatabaseError(f"The database {name} failed: {text}.")
+
+
+def open_database(url: str | URL, *, migrate: bool = True) -> Database:
+    """Open ``url``, upgrading its schema (after a backup) when ``migrate`` is true.
+
+    Raises:
+        DatabaseError: the database cannot be reached, is newer than the app, is
+            not a database, or is behind and ``migrate`` is false.
+    """
+    engine = create_db_engine(url)
+    name = describe_url(engine.url)
+    try:
+        if migrate:
+            upgrade(engine)
+        elif not migration_state(engine).up_to_date:
+            raise DatabaseError(f"The database {name} needs an upgrade; open it with the app.")
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        orig = getattr(exc, "orig", None)
+        detail = str(orig) if orig is not None else str(exc).splitlines()[0]
+        raise DatabaseError(f"Cannot open the database {name}: {detail}.") from exc
+    except sqlite3.DatabaseError as exc:
+        engine.dispose()
+        raise DatabaseError(f"Cannot open the database {name}: {exc}.") from exc
+    return Database(engine)

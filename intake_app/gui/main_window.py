@@ -1,0 +1,232 @@
+"""The main window: navigation on the left, one page at a time on the right."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from intake_app import APP_NAME, __version__
+from intake_app.gui.pages.empty import EmptyStatePage
+from intake_app.gui.pages.events import EventsPage
+from intake_app.gui.prompts import Prompts
+from intake_app.paths import user_config_dir
+from intake_app.services.context import AppContext
+
+
+@dataclass(frozen=True)
+class PendingPage:
+    key: str
+    title: str
+    message: str
+
+
+# Pages whose capability is not built yet: they say what will be there, and show no data.
+PENDING_PAGES = (
+    PendingPage(
+        "dashboard",
+        "Dashboard",
+        "The intake SLA dashboard is not built yet.\n\nIt will show every event's intake"
+        " deadline and status (on track, due soon, overdue, met) once the SLA clock lands."
+        " Until then, manage your events on the Events page (Ctrl+2).",
+    ),
+    PendingPage(
+        "import",
+        "Import",
+        "Importing lead files is not built yet.\n\nThe import wizard (badge scans, webinar"
+        " reports, business-card lists; CSV, Excel and ODS) comes next.",
+    ),
+    PendingPage(
+        "leads",
+        "Leads",
+        "There are no leads to show: lead import is not built yet.\n\nThis page will list every"
+        " imported lead with its normalised fields, engagement level and issues.",
+    ),
+    PendingPage(
+        "duplicates",
+        "Duplicates",
+        "Duplicate review is not built yet.\n\nIt will list candidate pairs within a list and"
+        " against everyone already stored, with scores and reasons.",
+    ),
+    PendingPage(
+        "reports",
+        "Reports",
+        "Reports are not built yet.\n\nTimeliness, SLA compliance and data-quality reports"
+        " will appear here, with charts and CSV/XLSX/HTML/PDF export.",
+    ),
+    PendingPage(
+        "export",
+        "Export",
+        "Export is not built yet.\n\nIt will write MAP-ready files for Marketo, HubSpot,"
+        " Salesforce, Account Engagement and Eloqua, with lead-scoring hints.",
+    ),
+    PendingPage(
+        "settings",
+        "Settings",
+        "Settings are not built yet.\n\nThe database in use is shown in the status bar; choose"
+        " another with `intake --db URL gui` or the INTAKE_DATABASE_URL variable.",
+    ),
+)
+
+NAVIGATION = (
+    "dashboard", "events", "import", "leads", "duplicates", "reports", "export", "settings",
+)  # fmt: skip
+
+
+def window_settings() -> QSettings:
+    """Window and table layout state, kept in the user's config folder."""
+    return QSettings(str(user_config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, ctx: AppContext, prompts: Prompts | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.prompts = prompts or Prompts()
+        self.setWindowTitle(APP_NAME)
+        self.resize(1180, 720)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(180)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.stack = QStackedWidget()
+
+        self.events_page = EventsPage(ctx, self.prompts)
+        pending = {page.key: page for page in PENDING_PAGES}
+        self.pages: dict[str, QWidget] = {}
+        for number, key in enumerate(NAVIGATION, start=1):
+            if key == "events":
+                page: QWidget = self.events_page
+                title = "Events"
+            else:
+                page = EmptyStatePage(pending[key].title, pending[key].message)
+                title = pending[key].title
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{title} (Ctrl+{number})")
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.database_label = QLabel(f"Database: {ctx.db.display_name}")
+        self.database_label.setObjectName("databaseLabel")
+        self.database_label.setToolTip(f"{ctx.db.backend} database in use")
+        self.user_label = QLabel(f"User: {ctx.user}")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.database_label)
+        self.events_page.status_message.connect(
+            lambda text: self.statusBar().showMessage(text, 6000)
+        )
+
+        self._build_menus()
+        self.show_page("events")
+        self._restore_state()
+
+    def _flash(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        new_event = QAction("&New event…", self)
+        new_event.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
+        new_event.triggered.connect(self._new_event)
+        file_menu.addAction(new_event)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        edit_menu = self.menuBar().addMenu("&Edit")
+        find = QAction("&Filter events", self)
+        find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        find.triggered.connect(self._focus_filter)
+        edit_menu.addAction(find)
+
+        view_menu = self.menuBar().addMenu("&View")
+        for number, key in enumerate(NAVIGATION, start=1):
+            action = QAction(self.nav.item(number - 1).text(), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _checked=False, k=key: self.show_page(k))
+            view_menu.addAction(action)
+        refresh = QAction("&Refresh", self)
+        refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        refresh.triggered.connect(lambda: self.events_page.refresh())
+        view_menu.addSeparator()
+        view_menu.addAction(refresh)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction(f"&About {APP_NAME}", self)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def show_page(self, key: str) -> None:
+        self.nav.setCurrentRow(NAVIGATION.index(key))
+
+    def current_page_key(self) -> str:
+        return NAVIGATION[self.stack.currentIndex()]
+
+    def _new_event(self) -> None:
+        self.show_page("events")
+        self.events_page.new_event()
+
+    def _focus_filter(self) -> None:
+        self.show_page("events")
+        self.events_page.focus_filter()
+
+    def _about(self) -> None:
+        self.prompts.info(
+            self,
+            f"About {APP_NAME}",
+            f"{APP_NAME} {__version__}\n\nGets event leads into the lead-management process"
+            f" fast and clean.\n\nDatabase: {self.ctx.db.display_name}",
+        )
+
+    def _restore_state(self) -> None:
+        settings = window_settings()
+        geometry = settings.value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        header = settings.value("events_table/header")
+        if header is not None:
+            self.events_page.table.horizontalHeader().restoreState(header)
+        page = settings.value("main_window/page")
+        if isinstance(page, str) and page in NAVIGATION:
+            self.show_page(page)
+
+    def save_state(self) -> None:
+        settings = window_settings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.setValue(
+            "events_table/header", self.events_page.table.horizontalHeader().saveState()
+        )
+        settings.setValue("main_window/page", self.current_page_key())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

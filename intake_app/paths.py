@@ -1,0 +1,79 @@
+"""Where the app keeps its files, in a source checkout, an installed package or a frozen build.
+
+Environment overrides (for tests, portable use and development):
+
+* ``INTAKE_DATA_DIR``: the folder for the default database and its backups.
+* ``INTAKE_CONFIG_DIR``: the folder for settings and window state.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+from intake_app import APP_ID
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _bundle_root() -> Path:
+    """The folder that holds ``resources/`` and the packages.
+
+    A PyInstaller build unpacks its data files below ``sys._MEIPASS``; a source
+    checkout or an editable install has them beside the package.
+    """
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root)
+    return _PACKAGE_DIR.parent
+
+
+def resources_dir() -> Path:
+    return _bundle_root() / "resources"
+
+
+def resource(*parts: str) -> Path:
+    """Path of a file below ``resources/`` (icons, styles, sample files)."""
+    return resources_dir().joinpath(*parts)
+
+
+def migrations_dir() -> Path:
+    return _PACKAGE_DIR / "db" / "migrations"
+
+
+def user_data_dir() -> Path:
+    override = os.environ.get("INTAKE_DATA_DIR")
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def user_config_dir() -> Path:
+    override = os.environ.get("INTAKE_CONFIG_DIR")
+    path = (
+        Path(override) if override else Path(platformdirs.user_config_dir(APP_ID, appauthor=False))
+    )
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_path() -> Path:
+    return user_data_dir() / "intake.db"
+
+
+def default_database_url() -> str:
+    """The embedded default: a SQLite file in the user's data folder."""
+    return f"sqlite:///{default_database_path().as_posix()}"
+
+
+def resolve_database_url(option: str | None) -> str:
+    """``--db``, else ``INTAKE_DATABASE_URL``, else the SQLite file in the data folder."""
+    return option or os.environ.get("INTAKE_DATABASE_URL") or default_database_url()
+
+
+def resolve_schema_dir(option: str | None) -> str | None:
+    """``--schema``, else ``INTAKE_SCHEMA_DIR``, else None (the default schema alone)."""
+    return option or os.environ.get("INTAKE_SCHEMA_DIR") or None

@@ -1,0 +1,231 @@
+"""The corporate schema: event types, SLA policies, picklists and canonical fields as data.
+
+The default schema lives in ``schemas/default/*.yaml``. A company overrides or
+extends it with a folder of its own holding any of the same files: entries of a
+keyed list (event types and SLA policies by ``code``, fields by ``name``) replace
+the default entry with that key or are added after the defaults; a picklist named
+in the company file replaces the default list of that name. Everything is
+validated when loaded, and a problem is reported with its file and entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+SCHEMA_FORMAT_VERSION = 1
+DEFAULT_DIR = Path(__file__).resolve().parent / "default"
+SCHEMA_FILES = ("event_types.yaml", "sla_policies.yaml", "picklists.yaml", "fields.yaml")
+
+_CODE = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+class SchemaError(ValueError):
+    """A schema file is missing, unreadable or breaks a rule; the message names the file."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EventType(_Strict):
+    code: str = Field(pattern=_CODE, max_length=40)
+    label: str = Field(min_length=1)
+    channel: Literal["in_person", "online", "third_party"]
+    lead_source: str
+    sla_policy: str
+
+
+class SlaStage(_Strict):
+    name: Literal["hand_over", "enter"]
+    amount: float = Field(gt=0)
+    unit: Literal["business_days", "hours"]
+
+
+class SlaPolicy(_Strict):
+    code: str = Field(pattern=_CODE, max_length=40)
+    label: str = Field(min_length=1)
+    stages: tuple[SlaStage, ...] = Field(min_length=1, max_length=2)
+
+    @model_validator(mode="after")
+    def _stages_in_order(self) -> SlaPolicy:
+        names = [stage.name for stage in self.stages]
+        if names not in (["enter"], ["hand_over", "enter"]):
+            raise ValueError("stages must be [enter] or [hand_over, enter]")
+        return self
+
+
+FieldKind = Literal[
+    "text",
+    "name",
+    "email",
+    "phone",
+    "picklist",
+    "country",
+    "state",
+    "domain",
+    "postal_code",
+    "datetime",
+]
+
+
+class FieldSpec(_Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)
+    label: str = Field(min_length=1)
+    kind: FieldKind
+    picklist: str | None = None
+
+    @model_validator(mode="after")
+    def _picklist_named(self) -> FieldSpec:
+        if self.kind == "picklist" and not self.picklist:
+            raise ValueError(f"field {self.name!r} is a picklist but names no picklist")
+        return self
+
+
+class CorporateSchema(_Strict):
+    """The validated schema in force: defaults merged with a company folder."""
+
+    event_types: tuple[EventType, ...]
+    sla_policies: tuple[SlaPolicy, ...]
+    picklists: Mapping[str, tuple[str, ...]]
+    fields: tuple[FieldSpec, ...]
+    source_dirs: tuple[Path, ...] = ()
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> CorporateSchema:
+        policies = {policy.code for policy in self.sla_policies}
+        sources = set(self.picklists.get("lead_source", ()))
+        for event_type in self.event_types:
+            if event_type.sla_policy not in policies:
+                raise ValueError(
+                    f"event type {event_type.code!r} names SLA policy {event_type.sla_policy!r},"
+                    " which is not defined"
+                )
+            if event_type.lead_source not in sources:
+                raise ValueError(
+                    f"event type {event_type.code!r} has lead source {event_type.lead_source!r},"
+                    " which is not in the lead_source picklist"
+                )
+        for spec in self.fields:
+            if spec.picklist and spec.picklist not in self.picklists:
+                raise ValueError(f"field {spec.name!r} names unknown picklist {spec.picklist!r}")
+        for name, values in self.picklists.items():
+            if len(set(values)) != len(values):
+                raise ValueError(f"picklist {name!r} repeats a value")
+        return self
+
+    @cached_property
+    def _types_by_code(self) -> dict[str, EventType]:
+        return {event_type.code: event_type for event_type in self.event_types}
+
+    def event_type_codes(self) -> list[str]:
+        return [event_type.code for event_type in self.event_types]
+
+    def event_type(self, code: str) -> EventType | None:
+        return self._types_by_code.get(code)
+
+    def sla_policy(self, code: str) -> SlaPolicy | None:
+        return next((policy for policy in self.sla_policies if policy.code == code), None)
+
+    def field_names(self) -> list[str]:
+        return [spec.name for spec in self.fields]
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except OSError as exc:
+        raise SchemaError(f"Cannot read schema file {path}: {exc.strerror}.") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise SchemaError(f"Schema file {path} is not valid YAML{where}.") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise SchemaError(f"Schema file {path} must hold a mapping at its top level.")
+    version = data.get("schema_version", SCHEMA_FORMAT_VERSION)
+    if not isinstance(version, int) or version > SCHEMA_FORMAT_VERSION:
+        raise SchemaError(
+            f"Schema file {path} has schema_version {version!r}; this version of the app reads"
+            f" schema_version {SCHEMA_FORMAT_VERSION} and older."
+        )
+    return data
+
+
+def _merge_keyed(
+    base: list[dict[str, Any]], extra: Iterable[Any], key: str, path: Path
+) -> list[dict[str, Any]]:
+    merged = {entry[key]: entry for entry in base}
+    for position, entry in enumerate(extra):
+        if not isinstance(entry, dict) or key not in entry:
+            raise SchemaError(f"Schema file {path}: entry {position + 1} has no {key!r}.")
+        merged[entry[key]] = entry
+    return list(merged.values())
+
+
+_KEYED = {"event_types": "code", "sla_policies": "code", "fields": "name"}
+
+
+def _format_validation(exc: ValidationError, files: list[Path]) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    names = ", ".join(str(path) for path in files)
+    location = f" at {where}" if where else ""
+    return f"Schema ({names}) is invalid{location}: {first['msg']}."
+
+
+def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
+    """Load the default schema, merged with ``company_dir`` when given.
+
+    Raises:
+        SchemaError: a file cannot be read or the merged schema breaks a rule.
+    """
+    dirs = [DEFAULT_DIR]
+    if company_dir is not None:
+        company = Path(company_dir)
+        if not company.is_dir():
+            raise SchemaError(f"Company schema folder {company} does not exist.")
+        dirs.append(company)
+
+    combined: dict[str, Any] = {
+        "event_types": [],
+        "sla_policies": [],
+        "fields": [],
+        "picklists": {},
+    }
+    read_files: list[Path] = []
+    for folder in dirs:
+        for name in SCHEMA_FILES:
+            path = folder / name
+            if not path.exists():
+                if folder == DEFAULT_DIR:
+                    raise SchemaError(f"Default schema file {path} is missing.")
+                continue
+            read_files.append(path)
+            data = _read_yaml(path)
+            for section, value in data.items():
+                if section == "schema_version":
+                    continue
+                if section in _KEYED:
+                    if not isinstance(value, list):
+                        raise SchemaError(f"Schema file {path}: {section} must be a list.")
+                    combined[section] = _merge_keyed(
+                        combined[section], value, _KEYED[section], path
+                    )
+                elif section == "picklists":
+                    if not isinstance(value, dict):
+                        raise SchemaError(f"Schema file {path}: picklists must be a mapping.")
+                    combined["picklists"].update(value)
+                else:
+                    raise SchemaError(f"Schema file {path}: unknown section {section!r}.")
+    try:
+        return CorporateSchema(**combined, source_dirs=tuple(dirs))
+    except ValidationError as exc:
+        raise SchemaError(_format_validation(exc, read_files)) from exc

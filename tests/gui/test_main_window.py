@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+
+from intake_app.gui.main_window import NAVIGATION, MainWindow
+from intake_app.gui.pages.empty import EmptyStatePage
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot, ctx, prompts):
+    win = MainWindow(ctx, prompts)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_navigation_lists_every_page_and_starts_on_events(window):
+    titles = [window.nav.item(row).text() for row in range(window.nav.count())]
+    assert titles == [
+        "Dashboard", "Events", "Import", "Leads", "Duplicates", "Reports", "Export", "Settings",
+    ]  # fmt: skip
+    assert window.current_page_key() == "events"
+    assert window.stack.currentWidget() is window.events_page
+
+
+def test_status_bar_names_the_open_database(window, ctx):
+    assert window.database_label.text() == f"Database: {ctx.db.display_name}"
+    assert ctx.db.display_name.endswith("gui.db")
+    assert window.user_label.text() == "User: tester"
+
+
+def test_pages_not_built_yet_say_so_and_show_no_data(qtbot, window):
+    for key in NAVIGATION:
+        if key == "events":
+            continue
+        window.show_page(key)
+        page = window.stack.currentWidget()
+        assert isinstance(page, EmptyStatePage)
+        assert "not built yet" in page.message
+
+
+def test_keyboard_shortcuts_switch_pages_and_open_the_event_form(qtbot, window):
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "import"
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "events"
+    assert window.events_page.dialog is not None
+    assert window.events_page.dialog.windowTitle() == "New event"
+    window.events_page.dialog.reject()
+
+
+def test_clicking_the_navigation_changes_page(qtbot, window):
+    item = window.nav.item(NAVIGATION.index("reports"))
+    rect = window.nav.visualItemRect(item)
+    qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.current_page_key() == "reports"
+
+
+def test_window_geometry_and_page_are_remembered(qtbot, ctx, prompts):
+    first = MainWindow(ctx, prompts)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(760, 540)
+    first.show_page("duplicates")
+    closed_size = first.size()
+    assert closed_size.width() < 1180  # not the default size
+    first.close()
+
+    second = MainWindow(ctx, prompts)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.size() == closed_size
+    assert second.current_page_key() == "duplicates"
+
+
+def test_no_shortcut_is_bound_twice(window):
+    seen: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        key = action.shortcut().toString()
+        if key:
+            assert key not in seen, f"{key} is bound to {seen[key]} and {action.text()}"
+            seen[key] = action.text()
+    assert seen["Ctrl+N"] == "&New event…"
+    assert seen["Ctrl+2"] == "Events"
