@@ -271,6 +271,8 @@ def _log_unexpected(exc: BaseException) -> Path | None:
     except OSError:
         return None
     logger = logging.getLogger("intake_app.crash")
+    # The traceback goes to the file only: stderr gets one sentence, never a traceback.
+    logger.propagate = False
     logger.addHandler(handler)
     try:
         logger.error("Unexpected error", exc_info=exc)
@@ -319,7 +321,8 @@ def main(
     except Exception as exc:
         where = _log_unexpected(exc)
         detail = f"; details are in {where}" if where else ""
-        err.write(f"intake: unexpected error ({type(exc).__name__}: {exc}){detail}.\n")
+        summary = next(iter(str(exc).splitlines()), "")  # e.g. SQLAlchemy appends the SQL
+        err.write(f"intake: unexpected error ({type(exc).__name__}: {summary}){detail}.\n")
         return EXIT_FAILED
     finally:
         if ctx is not None:

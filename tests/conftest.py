@@ -7,7 +7,7 @@ import os
 # Before any Qt import: no screen on CI or the dev machines.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402 - must come after the environment is set
+import pytest
 
 
 @pytest.fixture(autouse=True)

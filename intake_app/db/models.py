@@ -44,6 +44,7 @@ class Event(Base):
     name: Mapped[str] = mapped_column(String(MEDIUM))
     event_type: Mapped[str] = mapped_column(String(SHORT), index=True)
     # Local wall-clock times in `timezone`; *_has_time is False for a date-only value.
+    # A date-only start is stored at 00:00 and a date-only end at 23:59:59 of its day.
     start_at: Mapped[datetime] = mapped_column(DateTime())
     start_has_time: Mapped[bool] = mapped_column(default=False)
     end_at: Mapped[datetime] = mapped_column(DateTime())

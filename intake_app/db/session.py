@@ -68,7 +68,10 @@ def describe_url(url: URL) -> str:
     """How the database is named to a person: the file path, or the URL without password."""
     path = sqlite_file(url)
     if path is not None:
-        return str(path)
+        try:
+            return str(Path("~") / path.resolve().relative_to(Path.home()))
+        except ValueError:  # not below the home folder
+            return str(path)
     return url.render_as_string(hide_password=True)
 
 

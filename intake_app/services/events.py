@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -82,13 +82,28 @@ class EventRecord:
         }
 
 
+def _stored_end(end: When) -> datetime:
+    """A date-only end is stored as the last second of that day: the event is over then.
+
+    That keeps ``end_at >= start_at`` true for a one-day event with a timed start,
+    and gives the SLA clock the moment the event really ended.
+    """
+    if end.has_time:
+        return end.value
+    return datetime.combine(end.value.date(), time(23, 59, 59))
+
+
+def _loaded_end(end_at: datetime, has_time: bool) -> When:
+    return When(end_at, True) if has_time else When.of_date(end_at.date())
+
+
 def _columns(draft: EventDraft) -> dict[str, Any]:
     return {
         "name": draft.name,
         "event_type": draft.event_type,
         "start_at": draft.start.value,
         "start_has_time": draft.start.has_time,
-        "end_at": draft.end.value,
+        "end_at": _stored_end(draft.end),
         "end_has_time": draft.end.has_time,
         "timezone": draft.timezone,
         "country": draft.country,
@@ -123,7 +138,7 @@ class EventService:
             # A type a company schema no longer has still shows, by its code.
             event_type_label=event_type.label if event_type else event.event_type,
             start=When(event.start_at, event.start_has_time),
-            end=When(event.end_at, event.end_has_time),
+            end=_loaded_end(event.end_at, event.end_has_time),
             timezone=event.timezone,
             country=event.country,
             owner=event.owner,

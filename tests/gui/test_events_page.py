@@ -238,3 +238,17 @@ def test_an_event_with_leads_cannot_be_deleted(qtbot, ctx, prompts, make_event):
     assert prompts.asked == []
     with ctx.db.read() as session:
         assert session.get(Event, event.id) is not None
+
+
+def test_header_menu_shows_hidden_columns_and_remembers_them(qtbot, ctx, prompts, make_event):
+    make_event(name="RSA 2025", timezone="America/Los_Angeles", ops_owner="Priya Raman")
+    page = _page(qtbot, ctx, prompts)
+    header = page.table.horizontalHeader()
+    assert header.isSectionHidden(Column.TIMEZONE)
+    menu = page.column_menu()
+    [timezone_action] = [a for a in menu.actions() if a.text() == "Time zone"]
+    assert not timezone_action.isChecked()
+    timezone_action.trigger()
+    assert not header.isSectionHidden(Column.TIMEZONE)
+    assert page.proxy.index(0, Column.TIMEZONE).data() == "America/Los_Angeles"
+    assert "Name" not in [a.text() for a in menu.actions()]  # the name always stays

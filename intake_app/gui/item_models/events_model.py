@@ -35,6 +35,9 @@ class Column(IntEnum):
     LEADS = 8
 
 
+# Shown until the user picks columns from the header's context menu.
+HIDDEN_BY_DEFAULT = (Column.TIMEZONE, Column.OPS_OWNER)
+
 HEADERS = {
     Column.NAME: "Name",
     Column.TYPE: "Type",
@@ -61,7 +64,7 @@ def _display(record: EventRecord, column: Column) -> str:
         case Column.TIMEZONE:
             return record.timezone
         case Column.COUNTRY:
-            return record.country_label
+            return record.country or ""
         case Column.OWNER:
             return record.owner or ""
         case Column.OPS_OWNER:
@@ -118,8 +121,13 @@ class EventsTableModel(QAbstractTableModel):
             return record
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.LEADS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME and record.description:
-            return record.description
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.NAME and record.description:
+                return record.description
+            if column == Column.COUNTRY and record.country:
+                return record.country_label
+            if column in (Column.START, Column.END):
+                return record.timezone
         return None
 
     def headerData(

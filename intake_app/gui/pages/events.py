@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -22,6 +23,8 @@ from intake_app.core.errors import IntakeError
 from intake_app.core.events import EventDraft, EventInput
 from intake_app.gui.dialogs.event_dialog import EventDialog
 from intake_app.gui.item_models.events_model import (
+    HEADERS,
+    HIDDEN_BY_DEFAULT,
     Column,
     EventsFilterProxy,
     EventsTableModel,
@@ -101,7 +104,11 @@ class EventsPage(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+        header.setMinimumSectionSize(48)
+        for column in HIDDEN_BY_DEFAULT:
+            header.hideSection(column)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
 
         self.empty_label = QLabel(
             "No events yet.\n\nCreate the event your leads came from with New event (Ctrl+N):"
@@ -180,6 +187,24 @@ class EventsPage(QWidget):
     def _selected_id(self) -> int | None:
         record = self.selected_record()
         return record.id if record else None
+
+    def column_menu(self) -> QMenu:
+        """A checkable entry per column; the name column always stays."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column in Column:
+            if column == Column.NAME:
+                continue
+            action = menu.addAction(HEADERS[column])
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda shown, c=column: header.setSectionHidden(c, not shown))
+        return menu
+
+    def _column_menu(self, pos: QPoint) -> None:
+        menu = self.column_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
 
     def _apply_text_filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

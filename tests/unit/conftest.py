@@ -1,0 +1,86 @@
+"""Fixtures for the headless suite: an isolated environment, a database and an event factory.
+
+Nothing here imports Qt; the GUI suite keeps its own fixtures in ``tests/conftest.py``
+and ``tests/gui/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from intake_app.core.events import EventInput, When, parse_when
+from intake_app.services.context import AppContext, open_context
+from intake_app.services.events import EventRecord, EventService
+
+MakeEvent = Callable[..., EventRecord]
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep every test away from the real data and config folders, database and schema."""
+    data_dir = tmp_path / "data"
+    config_dir = tmp_path / "config"
+    monkeypatch.setenv("INTAKE_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("INTAKE_CONFIG_DIR", str(config_dir))
+    monkeypatch.setenv("INTAKE_USER", "tester")
+    monkeypatch.delenv("INTAKE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("INTAKE_SCHEMA_DIR", raising=False)
+    return data_dir
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.as_posix()}"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "intake-test.db"
+
+
+@pytest.fixture
+def db_url(db_path: Path) -> str:
+    return sqlite_url(db_path)
+
+
+@pytest.fixture
+def ctx(db_url: str) -> Iterator[AppContext]:
+    context = open_context(db_url)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def _when(value: When | str | None, label: str) -> When | None:
+    if value is None or isinstance(value, When):
+        return value
+    return parse_when(value, label)
+
+
+@pytest.fixture
+def make_event(ctx: AppContext) -> MakeEvent:
+    """Create an event through :class:`EventService`; keyword arguments override the defaults.
+
+    ``start`` and ``end`` may be given as text (``"2025-04-28"``) or as a ``When``.
+    """
+
+    def make(**overrides: Any) -> EventRecord:
+        values: dict[str, Any] = {
+            "name": "RSA 2025",
+            "event_type": "tradeshow",
+            "start": "2025-04-28",
+            "end": None,
+            "timezone": "America/Los_Angeles",
+            "country": "US",
+            "owner": "Dana Field",
+        }
+        values.update(overrides)
+        values["start"] = _when(values["start"], "Start")
+        values["end"] = _when(values["end"], "End")
+        return EventService(ctx).create(EventInput(**values))
+
+    return make
