@@ -106,7 +106,13 @@ def create_db_engine(url: str | URL) -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             if path is not None:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise DatabaseError(
+                        f"Cannot create the folder {path.parent} for the database:"
+                        f" {exc.strerror or exc}."
+                    ) from exc
             engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
             _install_sqlite_hooks(engine, is_file=path is not None)
         else:

@@ -397,3 +397,13 @@ def test_installed_console_script(tmp_path: Path) -> None:
     assert (event["type"], event["start"]) == ("tradeshow", "2025-04-28")
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout) == [event]
+
+
+def test_a_database_folder_that_cannot_be_made_is_a_clear_refusal(tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["--db", f"sqlite:///{(blocker / 'x.db').as_posix()}", "event", "list"], out, err)
+    assert code == 1
+    assert err.getvalue().startswith("intake: Cannot create the folder")
+    assert "unexpected" not in err.getvalue()

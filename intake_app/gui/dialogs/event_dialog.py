@@ -175,8 +175,8 @@ class EventDialog(QDialog):
         self._field_widgets: dict[str, QWidget] = {
             "name": self.name_edit,
             "event_type": self.type_combo,
-            "start": self.start_edit,
-            "end": self.end_edit,
+            "start": self.start_edit.date_edit,
+            "end": self.end_edit.date_edit,
             "timezone": self.timezone_combo,
             "country": self.country_combo,
             "sla_policy": self.type_combo,
@@ -280,5 +280,6 @@ class EventDialog(QDialog):
         self.error_label.show()
         culprit = self._field_widgets.get(field or "")
         if culprit is not None:
-            culprit.setStyleSheet(_ERROR_STYLE)
+            # A type selector, so the border does not spill onto child widgets.
+            culprit.setStyleSheet(f"{culprit.metaObject().className()} {{ {_ERROR_STYLE} }}")
             culprit.setFocus()
