@@ -20,7 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 SCHEMA_FORMAT_VERSION = 1
 DEFAULT_DIR = Path(__file__).resolve().parent / "default"
-SCHEMA_FILES = ("event_types.yaml", "sla_policies.yaml", "picklists.yaml", "fields.yaml")
+SCHEMA_FILES = (
+    "event_types.yaml",
+    "sla_policies.yaml",
+    "picklists.yaml",
+    "fields.yaml",
+    "import_targets.yaml",
+    "header_aliases.yaml",
+)
 
 _CODE = r"^[a-z0-9][a-z0-9_-]*$"
 
@@ -87,6 +94,13 @@ class FieldSpec(_Strict):
         return self
 
 
+class ImportTarget(_Strict):
+    """A value an import can map a column to that is not a canonical lead field."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=60)
+    label: str = Field(min_length=1)
+
+
 class CorporateSchema(_Strict):
     """The validated schema in force: defaults merged with a company folder."""
 
@@ -94,6 +108,9 @@ class CorporateSchema(_Strict):
     sla_policies: tuple[SlaPolicy, ...]
     picklists: Mapping[str, tuple[str, ...]]
     fields: tuple[FieldSpec, ...]
+    import_targets: tuple[ImportTarget, ...] = ()
+    # Mapping target -> column headings that mean it (any language).
+    header_aliases: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
     source_dirs: tuple[Path, ...] = ()
 
     @model_validator(mode="after")
@@ -117,6 +134,12 @@ class CorporateSchema(_Strict):
         for name, values in self.picklists.items():
             if len(set(values)) != len(values):
                 raise ValueError(f"picklist {name!r} repeats a value")
+        targets = set(self.target_names())
+        if len(targets) != len(self.fields) + len(self.import_targets):
+            raise ValueError("an import target has the name of a lead field")
+        for target in self.header_aliases:
+            if target not in targets:
+                raise ValueError(f"header aliases name unknown target {target!r}")
         return self
 
     @cached_property
@@ -134,6 +157,19 @@ class CorporateSchema(_Strict):
 
     def field_names(self) -> list[str]:
         return [spec.name for spec in self.fields]
+
+    def target_names(self) -> list[str]:
+        """Everything a column can be mapped to: lead fields, then import targets."""
+        return self.field_names() + [target.name for target in self.import_targets]
+
+    def target_label(self, name: str) -> str:
+        for spec in self.fields:
+            if spec.name == name:
+                return spec.label
+        for target in self.import_targets:
+            if target.name == name:
+                return target.label
+        return name
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -170,7 +206,9 @@ def _merge_keyed(
     return list(merged.values())
 
 
-_KEYED = {"event_types": "code", "sla_policies": "code", "fields": "name"}
+_KEYED = {
+    "event_types": "code", "sla_policies": "code", "fields": "name", "import_targets": "name",
+}  # fmt: skip
 
 
 def _format_validation(exc: ValidationError, files: list[Path]) -> str:
@@ -198,7 +236,9 @@ def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
         "event_types": [],
         "sla_policies": [],
         "fields": [],
+        "import_targets": [],
         "picklists": {},
+        "header_aliases": {},
     }
     read_files: list[Path] = []
     for folder in dirs:
@@ -223,6 +263,17 @@ def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
                     if not isinstance(value, dict):
                         raise SchemaError(f"Schema file {path}: picklists must be a mapping.")
                     combined["picklists"].update(value)
+                elif section == "header_aliases":
+                    if not isinstance(value, dict):
+                        raise SchemaError(f"Schema file {path}: header_aliases must be a mapping.")
+                    for target, aliases in value.items():
+                        if not isinstance(aliases, list):
+                            raise SchemaError(
+                                f"Schema file {path}: header_aliases.{target} must be a list."
+                            )
+                        # A company adds headings to the defaults rather than replacing them.
+                        known = combined["header_aliases"].setdefault(target, [])
+                        known.extend(str(alias) for alias in aliases if alias not in known)
                 else:
                     raise SchemaError(f"Schema file {path}: unknown section {section!r}.")
     try:
