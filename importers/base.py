@@ -54,6 +54,7 @@ class CancelToken:
         if self._event.is_set():
             raise Cancelled
 
+
 # ------------------------------------------------------------------ errors
 
 

@@ -312,3 +312,23 @@ class SlaStamp(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('received', 'handed_over', 'entered')", name="known_kind"),
     )
+
+
+class MappingTemplate(Base):
+    """A column mapping the user saved, applied again when the same headers return."""
+
+    __tablename__ = "mapping_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(MEDIUM), unique=True)
+    # Stable hash of the normalised header set (importers.mapping.header_signature).
+    header_signature: Mapped[str] = mapped_column(String(64), index=True)
+    headers: Mapped[list[Any]] = mapped_column(JSON)
+    # Source heading -> target name, or null to keep the column as an extra field.
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSON)
+    profile: Mapped[str | None] = mapped_column(String(SHORT))
+    created_by: Mapped[str] = mapped_column(String(MEDIUM))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    use_count: Mapped[int] = mapped_column(default=0)

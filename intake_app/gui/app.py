@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from intake_app import APP_ID, APP_NAME, __version__
 from intake_app.core.errors import IntakeError
 from intake_app.gui.main_window import MainWindow
+from intake_app.gui.tasks import MainThreadGarbageCollector
 from intake_app.paths import resolve_database_url, resolve_schema_dir, resource, user_data_dir
 from intake_app.services.context import AppContext, open_context
 from schemas import SchemaError
@@ -72,11 +73,13 @@ def run_gui(db_url: str, schema_dir: str | Path | None = None) -> int:
         QMessageBox.critical(None, f"{APP_NAME} cannot start", str(exc))
         return 1
     _install_excepthook()
+    collector = MainThreadGarbageCollector(app)
     window = MainWindow(ctx)
     window.show()
     try:
         return app.exec()
     finally:
+        collector.stop()
         ctx.close()
 
 

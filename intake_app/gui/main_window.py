@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QMimeData, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 from intake_app import APP_NAME, __version__
 from intake_app.gui.pages.empty import EmptyStatePage
 from intake_app.gui.pages.events import EventsPage
+from intake_app.gui.pages.import_page import ImportPage
 from intake_app.gui.prompts import Prompts
 from intake_app.paths import user_config_dir
 from intake_app.services.context import AppContext
@@ -39,12 +41,6 @@ PENDING_PAGES = (
         "The intake SLA dashboard is not built yet.\n\nIt will show every event's intake"
         " deadline and status (on track, due soon, overdue, met) once the SLA clock lands."
         " Until then, manage your events on the Events page (Ctrl+2).",
-    ),
-    PendingPage(
-        "import",
-        "Import",
-        "Importing lead files is not built yet.\n\nThe import wizard (badge scans, webinar"
-        " reports, business-card lists; CSV, Excel and ODS) comes next.",
     ),
     PendingPage(
         "leads",
@@ -105,12 +101,16 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
 
         self.events_page = EventsPage(ctx, self.prompts)
+        self.import_page = ImportPage(ctx, self.prompts)
         pending = {page.key: page for page in PENDING_PAGES}
         self.pages: dict[str, QWidget] = {}
         for number, key in enumerate(NAVIGATION, start=1):
             if key == "events":
                 page: QWidget = self.events_page
                 title = "Events"
+            elif key == "import":
+                page = self.import_page
+                title = "Import"
             else:
                 page = EmptyStatePage(pending[key].title, pending[key].message)
                 title = pending[key].title
@@ -136,9 +136,11 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(f"User: {ctx.user}")
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.database_label)
-        self.events_page.status_message.connect(
-            lambda text: self.statusBar().showMessage(text, 6000)
-        )
+        self.events_page.status_message.connect(self._flash)
+        self.import_page.status_message.connect(self._flash)
+        self.events_page.events_changed.connect(self.import_page.reload_events)
+        self.import_page.imported.connect(lambda _summary: self.events_page.refresh())
+        self.setAcceptDrops(True)
 
         self._build_menus()
         self.show_page("events")
@@ -153,6 +155,10 @@ class MainWindow(QMainWindow):
         new_event.setShortcut(QKeySequence(QKeySequence.StandardKey.New))
         new_event.triggered.connect(self._new_event)
         file_menu.addAction(new_event)
+        open_file = QAction("&Import a lead file…", self)
+        open_file.setShortcut(QKeySequence(QKeySequence.StandardKey.Open))
+        open_file.triggered.connect(self._choose_file)
+        file_menu.addAction(open_file)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
@@ -194,6 +200,35 @@ class MainWindow(QMainWindow):
         self.show_page("events")
         self.events_page.new_event()
 
+    def _choose_file(self) -> None:
+        self.show_page("import")
+        self.import_page.choose_file()
+
+    def import_file(self, path: Path) -> None:
+        """Start the import wizard on ``path`` for the event selected on the Events page."""
+        self.show_page("import")
+        if not self.import_page.busy():
+            self.import_page.reload_events()  # events made elsewhere (CLI, another user)
+        selected = self.events_page.selected_record()
+        if selected is not None:
+            self.import_page.select_event(selected.id)
+        self.import_page.open_file(path)
+
+    @staticmethod
+    def _dropped_file(mime: QMimeData) -> Path | None:
+        files = [url.toLocalFile() for url in mime.urls() if url.isLocalFile()]
+        return Path(files[0]) if len(files) == 1 else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.import_file(path)
+
     def _focus_filter(self) -> None:
         self.show_page("events")
         self.events_page.focus_filter()
@@ -228,5 +263,6 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.import_page.shutdown()
         self.save_state()
         super().closeEvent(event)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -9,6 +10,16 @@ from intake_app.core.events import EventInput, parse_when
 from intake_app.gui.prompts import Prompts
 from intake_app.services.context import AppContext, open_context
 from intake_app.services.events import EventRecord, EventService
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread():
+    """As the app does (MainThreadGarbageCollector): no collection on worker threads."""
+    gc.collect()
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
 
 
 class ScriptedPrompts(Prompts):

@@ -30,6 +30,7 @@ TABLES = {
     "merge_decisions",
     "audit_log",
     "sla_stamps",
+    "mapping_templates",
 }
 
 
@@ -63,7 +64,7 @@ def backups_of(path: Path) -> list[Path]:
 def test_open_creates_every_table_through_alembic(db_path: Path, db: Database) -> None:
     assert raw_tables(db_path) >= TABLES | {"alembic_version"}
     assert stored_revision(db_path) == [head_revision()]
-    assert head_revision() == "0001"
+    assert head_revision() == "0002"
     assert backups_of(db_path) == []  # a new file has nothing to back up
 
 
@@ -227,3 +228,39 @@ def test_utc_datetime_passes_none_through(db: Database) -> None:
 
     assert column_type.process_bind_param(None, db.engine.dialect) is None
     assert column_type.process_result_value(None, db.engine.dialect) is None
+
+
+def test_a_database_from_the_previous_version_is_backed_up_upgraded_and_kept(
+    db_path: Path, db_url: str
+) -> None:
+    from alembic import command
+
+    from intake_app.db.session import _alembic_config, create_db_engine
+
+    database = open_database(db_url)
+    database.dispose()
+    engine = create_db_engine(db_url)
+    with engine.connect() as conn:
+        command.downgrade(_alembic_config(conn), "0001")
+        conn.commit()
+    engine.dispose()
+    with closing(sqlite3.connect(db_path)) as conn:
+        conn.execute(
+            "INSERT INTO events (name, event_type, start_at, start_has_time, end_at, end_has_time,"
+            " timezone, sla_policy, created_at, created_by, updated_at) VALUES ('Kept', 'webcast',"
+            " '2025-01-01 00:00:00', 0, '2025-01-01 23:59:59', 0, 'UTC', 'webcast',"
+            " '2025-01-01 00:00:00', 'old', '2025-01-01 00:00:00')"
+        )
+        conn.commit()
+    assert stored_revision(db_path) == ["0001"]
+
+    reopened = open_database(db_url)
+    reopened.dispose()
+
+    assert stored_revision(db_path) == ["0002"]
+    assert "mapping_templates" in raw_tables(db_path)
+    [backup] = backups_of(db_path)
+    assert "before-0002" in backup.name
+    assert stored_revision(backup) == ["0001"]
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("SELECT name FROM events").fetchall() == [("Kept",)]

@@ -1,0 +1,656 @@
+"""Bytes to cells: text files of any delimiter and encoding, and workbooks (XLSX/XLSM/XLS/ODS).
+
+The format is decided by the file's content, not its name: a ``.csv`` that is
+really UTF-16 tab-separated text (Teams), an ``.xls`` that is really a
+tab-separated or HTML export, and a workbook without an extension are all
+common. Every refusal is a :class:`~importers.base.ReadError` naming the file
+and, where known, the row and column; nothing else escapes this module.
+
+Hostile files are bounded before they are parsed: the file size, the number of
+rows and columns and the length of a cell are capped (:class:`ReadLimits`);
+workbooks, being zip archives, are checked for declared and actual
+uncompressed size, compression ratio and XML entity declarations before the
+spreadsheet library sees them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+from charset_normalizer import from_bytes
+
+from importers.base import (
+    CancelToken,
+    FileFacts,
+    Grid,
+    ProgressFn,
+    ReadError,
+    ReadLimits,
+    no_progress,
+)
+
+# ------------------------------------------------------------------ formats
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_BINARY_SIGNATURES = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"Rar!": "a RAR archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"SQLite format 3": "an SQLite database",
+    b"{\\rtf": "an RTF document",
+}
+_BINARY = "the file holds binary data; it is not a text file or a workbook"
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_DELIMITERS = ("\t", ",", ";", "|")
+_DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
+_SNIFF_LINES = 200
+_PROGRESS_EVERY = 5000
+_CHUNK = 1 << 20
+
+
+def _size_text(size: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    return f"{size:,.1f} GB"  # pragma: no cover - loop always returns
+
+
+def _check_cancel(cancel: CancelToken | None) -> None:
+    if cancel is not None:
+        cancel.check()
+
+
+def read_file(
+    path: Path | str,
+    limits: ReadLimits | None = None,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> tuple[FileFacts, list[Grid]]:
+    """Read a lead file into grids of cell text, one grid per sheet.
+
+    Args:
+        path: the file.
+        limits: bounds for size, rows, columns and cells (defaults when None).
+        progress: called with (rows done, rows expected) while reading.
+        cancel: checked between chunks of rows.
+
+    Returns:
+        The facts about the file (format, encoding, delimiter, sheets, sha256) and
+        its grids: one for a text file (named None), one per worksheet otherwise.
+
+    Raises:
+        ReadError: the file is missing, empty, too large, binary, damaged or
+            hostile; the message names the file and, where known, row and column.
+        Cancelled: ``cancel`` was set.
+    """
+    file = Path(path)
+    limits = limits or ReadLimits()
+    try:
+        size = file.stat().st_size
+    except FileNotFoundError:
+        raise ReadError("the file does not exist", file=file) from None
+    except OSError as exc:
+        raise ReadError(f"the file cannot be opened ({exc.strerror})", file=file) from None
+    if file.is_dir():
+        raise ReadError("this is a folder, not a file", file=file)
+    if size == 0:
+        raise ReadError("the file is empty", file=file)
+    if size > limits.max_file_bytes:
+        raise ReadError(
+            f"the file is {_size_text(size)}, more than the limit of"
+            f" {_size_text(limits.max_file_bytes)}",
+            file=file,
+        )
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise ReadError(f"the file cannot be read ({exc.strerror})", file=file) from None
+
+    if head.startswith(_ZIP):
+        return _read_zip_workbook(file, size, limits, progress, cancel)
+    if head.startswith(_OLE2):
+        sha = _sha256(file)
+        grids, sheets = _read_workbook(file, "xls", limits, progress, cancel)
+        return FileFacts(file, "xls", size, sha, sheets=sheets), grids
+    data = file.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    text, encoding = decode_text(data, file)
+    delimiter, grid = parse_text(text, file, limits, progress, cancel)
+    return FileFacts(file, "csv", size, sha, encoding=encoding, delimiter=delimiter), [grid]
+
+
+def _sha256(file: Path) -> str:
+    digest = hashlib.sha256()
+    with file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ------------------------------------------------------------------ text: encoding
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32 LE"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32 BE"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8 with BOM"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_HTML = re.compile(rb"^\s*(<!doctype html|<html|<table|<\?xml)", re.IGNORECASE)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text that lost its BOM: every other byte of ASCII text is zero."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0) / (len(sample) / 2)
+    odd = sample[1::2].count(0) / (len(sample) / 2)
+    if odd > 0.6 and even < 0.1:
+        return "utf-16-le"
+    if even > 0.6 and odd < 0.1:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(data: bytes, file: Path) -> tuple[str, str]:
+    """The file's text and the name of its encoding.
+
+    A byte-order mark decides; else UTF-8 if the bytes are valid UTF-8; else
+    charset-normalizer's best guess, then Windows-1252.
+
+    Raises:
+        ReadError: the bytes are a binary file or a known non-text format.
+    """
+    for signature, what in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise ReadError(f"this is {what}, not a lead list", file=file)
+    if _HTML.match(data[:512]):
+        raise ReadError(
+            "this is a web page or XML document, not a lead list; open it in a spreadsheet"
+            " program and save it as XLSX or CSV",
+            file=file,
+        )
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec), label
+            except UnicodeDecodeError as exc:
+                raise ReadError(
+                    f"the file starts as {label} text but byte {exc.start + len(bom)} is not"
+                    f" valid {label}; it may be damaged",
+                    file=file,
+                ) from None
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            return data.decode(utf16), utf16.upper().replace("-LE", " LE").replace("-BE", " BE")
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:65536]:
+        raise ReadError(
+            "the file holds binary data; it is not a text file or a workbook", file=file
+        )
+    try:
+        text, encoding = data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        text, encoding = _guess_single_byte(data)
+    sample = text[:20000]
+    if sample and len(_CONTROL.findall(sample)) > max(3, len(sample) // 100):
+        raise ReadError(
+            "the file holds binary data; it is not a text file or a workbook", file=file
+        )
+    return text, encoding
+
+
+def _guess_single_byte(data: bytes) -> tuple[str, str]:
+    best = from_bytes(data[:200_000]).best()
+    tried: list[str] = []
+    if best is not None and best.encoding:
+        tried.append(best.encoding)
+    tried += ["cp1252", "latin-1"]
+    for name in tried:
+        try:
+            return data.decode(name), codecs.lookup(name).name
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("latin-1"), "iso8859-1"  # pragma: no cover - latin-1 always decodes
+
+
+# ------------------------------------------------------------------ text: delimiter
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    if '"' not in line:
+        return line.count(delimiter)
+    count = 0
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            count += 1
+    return count
+
+
+def detect_delimiter(lines: Iterable[str]) -> str:
+    """The delimiter of a text file from its first lines, without ``csv.Sniffer``.
+
+    A delimiter scores by how many lines split into its most common number of
+    parts (the table's width) plus how many lines contain it at all; multi-section
+    reports have several widths, so consistency counts, not strict equality. Tab
+    wins ties over comma, comma over semicolon, semicolon over pipe.
+    """
+    sample = [line for line in lines if line.strip()][:_SNIFF_LINES]
+    best, best_score = ",", 0.0
+    for delimiter in _DELIMITERS:
+        counts = [_count_outside_quotes(line, delimiter) for line in sample]
+        present = [count for count in counts if count]
+        if not present:
+            continue
+        _width, frequency = Counter(present).most_common(1)[0]
+        score = 2 * frequency + len(present)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+# ------------------------------------------------------------------ text: parsing
+
+
+def parse_text(
+    text: str,
+    file: Path,
+    limits: ReadLimits,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> tuple[str, Grid]:
+    """Split decoded text into rows of cells; return the delimiter and the grid.
+
+    Row numbers count every record (blank lines included; a quoted cell over
+    several lines is one row), as a spreadsheet program numbers them.
+
+    Raises:
+        ReadError: a quoted cell is never closed, a cell or the table is too large.
+    """
+    head = text[:65536].splitlines()
+    delimiter = detect_delimiter(head)
+    expected = max(text.count("\n"), 1)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    rows: list[tuple[int, list[str]]] = []
+    limit = limits.max_field_chars
+    number = 0
+    start_line = 1
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(limit)
+    try:
+        while True:
+            start_line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise ReadError(
+                        f"a cell is longer than the limit of {limit:,} characters (a quote"
+                        " that is never closed may have swallowed the rest of the file)",
+                        file=file,
+                        row=number + 1,
+                    ) from None
+                raise ReadError(f"the text cannot be split into cells ({exc})", file=file,
+                                row=number + 1) from None  # fmt: skip
+            number += 1
+            if number > limits.max_rows:
+                raise ReadError(
+                    f"the file has more than the limit of {limits.max_rows:,} rows",
+                    file=file,
+                    row=number,
+                )
+            if len(cells) > limits.max_columns:
+                raise ReadError(
+                    f"the row has {len(cells):,} columns, more than the limit of"
+                    f" {limits.max_columns:,}",
+                    file=file,
+                    row=number,
+                )
+            rows.append((number, cells))
+            if number % _PROGRESS_EVERY == 0:
+                _check_cancel(cancel)
+                progress(reader.line_num, expected)
+    finally:
+        csv.field_size_limit(old_limit)
+    _check_unclosed_quote(text, rows, start_line, delimiter, file)
+    progress(expected, expected)
+    return delimiter, Grid(None, rows)
+
+
+def _check_unclosed_quote(
+    text: str, rows: list[tuple[int, list[str]]], start_line: int, delimiter: str, file: Path
+) -> None:
+    """A last record that runs to the end of the file inside quotes was never closed."""
+    if not rows:
+        return
+    number, cells = rows[-1]
+    if not any("\n" in cell or "\r" in cell for cell in cells):
+        return
+    lines = text.splitlines(keepends=True)
+    tail = "".join(lines[max(start_line - 1, 0) :])
+    try:
+        list(csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            column = next(i for i, cell in enumerate(cells, 1) if "\n" in cell or "\r" in cell)
+            raise ReadError(
+                "the quoted cell that starts here is never closed", file=file, row=number,
+                column=column,
+            ) from None  # fmt: skip
+
+
+# ------------------------------------------------------------------ workbooks: safety
+
+_DTD_MARKERS = (
+    b"<!DOCTYPE",
+    b"<!ENTITY",
+    "<!DOCTYPE".encode("utf-16-le"),
+    "<!ENTITY".encode("utf-16-le"),
+    "<!DOCTYPE".encode("utf-16-be"),
+    "<!ENTITY".encode("utf-16-be"),
+)
+_MAX_ENTRIES = 10_000
+_RATIO_CHECK_FROM = 1 << 20  # tiny parts compress extremely well and are harmless
+
+
+def _zip_format(file: Path, archive: zipfile.ZipFile) -> str:
+    names = set(archive.namelist())
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        macro = "xl/vbaProject.bin" in names or file.suffix.lower() == ".xlsm"
+        if "xl/workbook.bin" in names:
+            return "xlsb"
+        return "xlsm" if macro else "xlsx"
+    if "content.xml" in names:
+        mime = archive.read("mimetype")[:100] if "mimetype" in names else _ODS_MIME
+        if mime.strip() == _ODS_MIME:
+            return "ods"
+        raise ReadError("this is an OpenDocument file but not a spreadsheet", file=file)
+    if "word/document.xml" in names:
+        raise ReadError("this is a Word document, not a lead list", file=file)
+    raise ReadError("this is a zip archive, not a workbook; unzip it and import the file inside",
+                    file=file)  # fmt: skip
+
+
+def check_archive(file: Path, limits: ReadLimits, cancel: CancelToken | None = None) -> str:
+    """Check a zip-based workbook before any spreadsheet library parses it; return its format.
+
+    Refuses archives whose entries declare, or actually expand to, more than the
+    limit; entries that expand more than the allowed ratio (zip bombs); damaged
+    entries; and XML parts with a DTD (entity bombs, external entities).
+
+    Raises:
+        ReadError: the archive is damaged or hostile.
+    """
+    try:
+        archive = zipfile.ZipFile(file)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ReadError("the workbook is damaged or truncated", file=file) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > _MAX_ENTRIES:
+            raise ReadError(f"the workbook holds {len(infos):,} parts; it is not a lead list",
+                            file=file)  # fmt: skip
+        declared = sum(info.file_size for info in infos)
+        if declared > limits.max_uncompressed_bytes:
+            raise ReadError(
+                f"the workbook declares {_size_text(declared)} when unpacked, more than the"
+                f" limit of {_size_text(limits.max_uncompressed_bytes)}",
+                file=file,
+            )
+        for info in infos:
+            if info.file_size >= _RATIO_CHECK_FROM:
+                ratio = info.file_size / max(info.compress_size, 1)
+                if ratio > limits.max_compression_ratio:
+                    raise ReadError(
+                        f"part {info.filename} expands {ratio:,.0f} times (the limit is"
+                        f" {limits.max_compression_ratio:,.0f}); this looks like a zip bomb",
+                        file=file,
+                    )
+        try:
+            fmt = _zip_format(file, archive)
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+            raise ReadError("the workbook is damaged or truncated", file=file) from None
+        actual = 0
+        for info in infos:
+            if info.is_dir():
+                continue
+            _check_cancel(cancel)
+            actual += _scan_entry(file, archive, info, limits, actual)
+    return fmt
+
+
+def _scan_entry(
+    file: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits, before: int
+) -> int:
+    """Unpack one entry in chunks: count its real size, look for a DTD in XML parts."""
+    xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
+    size = 0
+    tail = b""
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                if before + size > limits.max_uncompressed_bytes:
+                    raise ReadError(
+                        f"the workbook unpacks to more than the limit of"
+                        f" {_size_text(limits.max_uncompressed_bytes)}",
+                        file=file,
+                    )
+                if xml:
+                    window = tail + chunk
+                    if any(marker in window for marker in _DTD_MARKERS):
+                        raise ReadError(
+                            f"part {info.filename} declares XML entities (a DTD), which a"
+                            " workbook never needs; the file was refused as unsafe",
+                            file=file,
+                        )
+                    tail = window[-32:]
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError, RuntimeError):  # fmt: skip
+        raise ReadError(
+            f"part {info.filename} of the workbook is damaged or encrypted", file=file
+        ) from None
+    return size
+
+
+# ------------------------------------------------------------------ workbooks: cells
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the spreadsheet shows it: whole numbers without ``.0``, dates as ISO text."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):  # NaN, infinities
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(value, ".15g")
+    if isinstance(value, dt.datetime):
+        if value.microsecond:
+            value = value.replace(microsecond=0)
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, dt.timedelta):
+        seconds = round(value.total_seconds())
+        hours, rest = divmod(seconds, 3600)
+        minutes, secs = divmod(rest, 60)
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return str(value)
+
+
+def column_letter(number: int) -> str:
+    """A 1-based column number as a spreadsheet names it: 1 -> A, 27 -> AA."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _read_zip_workbook(
+    file: Path,
+    size: int,
+    limits: ReadLimits,
+    progress: ProgressFn,
+    cancel: CancelToken | None,
+) -> tuple[FileFacts, list[Grid]]:
+    fmt = check_archive(file, limits, cancel)
+    if fmt == "xlsb":
+        raise ReadError(
+            "binary Excel workbooks (.xlsb) are not read; save it as XLSX or CSV", file=file
+        )
+    sha = _sha256(file)
+    grids, sheets = _read_workbook(file, fmt, limits, progress, cancel)
+    return FileFacts(file, fmt, size, sha, sheets=sheets), grids
+
+
+_CALAMINE_ERRORS: tuple[type[BaseException], ...] = (
+    python_calamine.CalamineError,
+    OSError,
+    ValueError,
+    TypeError,
+    OverflowError,
+    RuntimeError,
+    IndexError,
+    KeyError,
+)
+
+
+def _read_workbook(
+    file: Path,
+    fmt: str,
+    limits: ReadLimits,
+    progress: ProgressFn,
+    cancel: CancelToken | None,
+) -> tuple[list[Grid], tuple[str, ...]]:
+    kind = {"xls": "Excel 97-2003", "ods": "OpenDocument"}.get(fmt, "Excel")
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(file))
+        metadata = list(workbook.sheets_metadata)
+    except python_calamine.PasswordError:
+        raise ReadError("the workbook is protected by a password; remove it and save again",
+                        file=file) from None  # fmt: skip
+    except _CALAMINE_ERRORS as exc:
+        raise ReadError(
+            f"the file cannot be read as an {kind} workbook ({_short(exc)}); it may be damaged,"
+            " truncated or password-protected",
+            file=file,
+        ) from None
+    names = tuple(meta.name for meta in metadata)
+    readable = [
+        meta.name
+        for meta in metadata
+        if str(meta.typ).endswith("WorkSheet") and str(meta.visible).endswith("Visible")
+    ] or [meta.name for meta in metadata if str(meta.typ).endswith("WorkSheet")]
+    if not readable:
+        raise ReadError("the workbook has no worksheet", file=file)
+    grids: list[Grid] = []
+    try:
+        for name in readable:
+            _check_cancel(cancel)
+            sheet = workbook.get_sheet_by_name(name)
+            grids.append(_sheet_grid(file, sheet, name, limits, progress, cancel))
+    except ReadError:
+        raise
+    except _CALAMINE_ERRORS as exc:
+        raise ReadError(
+            f"the file cannot be read as an {kind} workbook ({_short(exc)}); it may be damaged",
+            file=file,
+        ) from None
+    finally:
+        close = getattr(workbook, "close", None)
+        if close is not None:
+            close()
+    return grids, names
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _sheet_grid(
+    file: Path,
+    sheet: Any,
+    name: str,
+    limits: ReadLimits,
+    progress: ProgressFn,
+    cancel: CancelToken | None,
+) -> Grid:
+    start = sheet.start
+    height, width = (sheet.height, sheet.width) if start is not None else (0, 0)
+    if height > limits.max_rows:
+        raise ReadError(
+            f"sheet {name!r} has {height:,} rows, more than the limit of {limits.max_rows:,}",
+            file=file,
+        )
+    if width > limits.max_columns:
+        raise ReadError(
+            f"sheet {name!r} spans {width:,} columns, more than the limit of"
+            f" {limits.max_columns:,}",
+            file=file,
+        )
+    if start is None or height == 0:
+        return Grid(name, [])
+    first_row, first_column = int(start[0]) + 1, int(start[1])
+    values = sheet.to_python(skip_empty_area=True)
+    rows: list[tuple[int, list[str]]] = []
+    max_chars = limits.max_field_chars
+    for offset, raw in enumerate(values):
+        number = first_row + offset
+        cells = [cell if type(cell) is str else cell_text(cell) for cell in raw]
+        if cells and max(map(len, cells)) > max_chars:
+            column = next(i for i, cell in enumerate(cells) if len(cell) > max_chars)
+            raise ReadError(
+                f"the cell is longer than the limit of {max_chars:,} characters",
+                file=file,
+                row=number,
+                column=column_letter(first_column + column + 1),
+            )
+        if first_column:
+            cells = [""] * first_column + cells
+        rows.append((number, cells))
+        if offset % _PROGRESS_EVERY == 0 and offset:
+            _check_cancel(cancel)
+            progress(offset, height)
+    progress(height, height)
+    return Grid(name, rows)

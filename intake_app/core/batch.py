@@ -1,0 +1,142 @@
+"""Plan an import batch: which records become leads, which are rejected, which are one person.
+
+Pure: mapped records in, a plan out. Rows of the same person within the file
+are folded into one lead by exact e-mail (case-folded); a shared mailbox
+(info@, sales@) never folds two rows; a row without an e-mail is folded with
+another by the same phone number. Fuzzy matching arrives with the dedupe
+capability and replaces this rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from importers.base import CancelToken, MappedRecord, ProgressFn, no_progress
+from intake_app.core.issues import Issue
+from intake_app.core.lead_values import (
+    email_key,
+    first_pass,
+    is_shared_mailbox,
+    phone_key,
+    screen,
+)
+from schemas import CorporateSchema
+
+
+@dataclass
+class PlannedLead:
+    columns: dict[str, str]
+    raw: dict[str, str]
+    extra: dict[str, str]  # import targets (minutes attended, rating, ...) by name
+    unmapped: dict[str, str]  # source columns no target took, by heading: never dropped
+    issues: list[Issue]
+    records: list[MappedRecord]
+    key: str | None  # the e-mail that identifies the person, if any
+    phone_key: str | None = None  # E.164 (or digits) of the phone, the key when no e-mail
+    person_id: int | None = None  # set when the batch is written
+
+    @property
+    def identity(self) -> tuple[str, str] | None:
+        """What identifies the person within and across files: e-mail, else phone."""
+        if self.key:
+            return ("email", self.key)
+        if self.phone_key:
+            return ("phone", self.phone_key)
+        return None
+
+    @property
+    def row_numbers(self) -> list[int]:
+        return sorted(number for record in self.records for number in record.row_numbers)
+
+    def absorb(self, other: PlannedLead) -> None:
+        """Fold another row of the same person in: a non-empty value beats an empty one."""
+        pairs = (
+            (other.columns, self.columns),
+            (other.extra, self.extra),
+            (other.unmapped, self.unmapped),
+        )
+        for source, target in pairs:
+            for name, value in source.items():
+                target.setdefault(name, value)
+        for name, value in other.raw.items():
+            self.raw.setdefault(name, value)
+        known = set(self.issues)
+        self.issues.extend(issue for issue in other.issues if issue not in known)
+        self.records.extend(other.records)
+
+
+@dataclass(frozen=True)
+class RejectedRecord:
+    record: MappedRecord
+    reason: str
+
+
+@dataclass
+class BatchPlan:
+    leads: list[PlannedLead] = field(default_factory=list)
+    rejected: list[RejectedRecord] = field(default_factory=list)
+    records: int = 0
+    duplicates_in_file: int = 0
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for lead in self.leads if lead.issues)
+
+    def rejected_reasons(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for rejected in self.rejected:
+            counts[rejected.reason] = counts.get(rejected.reason, 0) + 1
+        return counts
+
+
+def plan_batch(
+    records: Iterable[MappedRecord],
+    schema: CorporateSchema,
+    *,
+    lead_source: str | None = None,
+    total: int = 0,
+    progress: ProgressFn = no_progress,
+    cancel: CancelToken | None = None,
+) -> BatchPlan:
+    """Turn mapped records into planned leads and rejections."""
+    plan = BatchPlan()
+    by_key: dict[tuple[str, str], PlannedLead] = {}
+    for count, record in enumerate(records, start=1):
+        if count % 2000 == 0:
+            if cancel is not None:
+                cancel.check()
+            progress(count, total)
+        plan.records += 1
+        cleaned = first_pass(record.fields, schema)
+        reason = screen(cleaned.columns, cleaned.raw)
+        if reason is not None:
+            plan.rejected.append(RejectedRecord(record, reason))
+            continue
+        if lead_source and "lead_source" not in cleaned.columns:
+            cleaned.columns["lead_source"] = lead_source
+        email = cleaned.columns.get("email")
+        key = None if is_shared_mailbox(email) else email_key(email)
+        lead = PlannedLead(
+            columns=cleaned.columns,
+            raw=cleaned.raw,
+            extra=cleaned.extra,
+            unmapped={heading: value for heading, value in record.extra.items() if value},
+            issues=list(cleaned.issues),
+            records=[record],
+            key=key,
+            phone_key=phone_key(
+                cleaned.columns.get("phone") or cleaned.columns.get("mobile_phone"),
+                cleaned.columns.get("country"),
+            ),
+        )
+        identity = lead.identity
+        if identity is not None and identity in by_key:
+            by_key[identity].absorb(lead)
+            plan.duplicates_in_file += 1
+            continue
+        if identity is not None:
+            by_key[identity] = lead
+        plan.leads.append(lead)
+    progress(plan.records, plan.records)
+    return plan

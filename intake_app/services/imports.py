@@ -1,0 +1,560 @@
+"""Importing a lead file into an event: preview, then one all-or-nothing batch.
+
+``preview`` reads the file, finds the lead table, the platform profile and a
+mapping (a saved template when the same headers return). ``run`` writes the
+batch in one transaction: the batch, a source row for every record (lead or
+rejected), persons, leads, the first "list received" SLA stamp and an audit
+entry. Cancel or any error rolls everything back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from importers.base import (
+    CancelToken,
+    ColumnMapping,
+    FileFacts,
+    LeadTable,
+    MappedRecord,
+    ProfileMatch,
+    ProgressFn,
+    ReadLimits,
+    no_progress,
+)
+from importers.mapping import compare_headers, header_signature, map_record
+from importers.pipeline import prepare
+from importers.readers import read_file
+from intake_app.core.batch import BatchPlan, PlannedLead, plan_batch
+from intake_app.core.errors import NotFoundError, ValidationError
+from intake_app.db.base import utcnow
+from intake_app.db.models import (
+    Event,
+    ImportBatch,
+    Lead,
+    MappingTemplate,
+    Person,
+    SlaStamp,
+    SourceRow,
+)
+from intake_app.services import audit
+from intake_app.services.context import AppContext
+
+_CHUNK = 1000
+
+
+@dataclass
+class ImportPreview:
+    """What will be imported, before anything is written."""
+
+    path: Path
+    facts: FileFacts
+    table: LeadTable
+    match: ProfileMatch | None
+    matches: list[ProfileMatch]
+    mappings: list[ColumnMapping]
+    template: str | None = None  # name of the saved mapping that was applied
+    drift: str | None = None  # how a similar saved mapping's columns changed
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def record_count(self) -> int:
+        return len(self.table.records)
+
+    def with_mapping(self, targets: dict[str, str | None]) -> ImportPreview:
+        """The same preview with some columns sent elsewhere (source -> target or None)."""
+        mappings = [
+            replace(m, target=targets[m.source], confidence=1.0) if m.source in targets else m
+            for m in self.mappings
+        ]
+        return replace(self, mappings=mappings, template=None)
+
+    def mapped_records(self) -> Iterator[MappedRecord]:
+        for record in self.table.records:
+            yield map_record(record, self.mappings)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    batch_id: int
+    event_id: int
+    file: str
+    profile: str | None
+    confidence: float | None
+    rows: int
+    imported: int
+    flagged: int
+    rejected: int
+    duplicates_in_file: int
+    matched_existing: int
+    skipped: int
+    rejected_reasons: dict[str, int]
+    notes: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "batch_id": self.batch_id,
+            "event_id": self.event_id,
+            "file": self.file,
+            "profile": self.profile,
+            "confidence": None if self.confidence is None else round(self.confidence, 2),
+            "rows": self.rows,
+            "imported": self.imported,
+            "flagged": self.flagged,
+            "rejected": self.rejected,
+            "duplicates_in_file": self.duplicates_in_file,
+            "matched_existing": self.matched_existing,
+            "skipped": self.skipped,
+            "rejected_reasons": self.rejected_reasons,
+            "notes": self.notes,
+        }
+
+
+def _check_mapping(mappings: list[ColumnMapping], targets: set[str]) -> None:
+    seen: dict[str, str] = {}
+    for mapping in mappings:
+        if mapping.target is None:
+            continue
+        if mapping.target not in targets:
+            raise ValidationError(
+                f"Column {mapping.source!r} is mapped to {mapping.target!r}, which is not a field."
+            )
+        if mapping.target in seen:
+            raise ValidationError(
+                f"Columns {seen[mapping.target]!r} and {mapping.source!r} are both mapped to"
+                f" {mapping.target!r}; map one of them elsewhere."
+            )
+        seen[mapping.target] = mapping.source
+    if not {"email", "phone", "mobile_phone"} & set(seen):
+        raise ValidationError(
+            "No column is mapped to email or phone, so no row could become a lead."
+        )
+
+
+class ImportService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    # ------------------------------------------------------------ preview
+
+    def preview(
+        self,
+        path: Path,
+        *,
+        profile: str | None = "auto",
+        mapping: dict[str, str | None] | None = None,
+        limits: ReadLimits | None = None,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> ImportPreview:
+        """Read ``path`` and propose how it maps, without writing anything.
+
+        Args:
+            path: the lead file.
+            profile: a profile name, or "auto" to detect it.
+            mapping: source heading -> target (or None to keep as extra); overrides
+                the profile, a saved template and the automatic mapping.
+            limits: read limits (defaults protect against hostile files).
+            progress: called with (done, total) while reading.
+            cancel: checked while reading.
+        """
+        facts, grids = read_file(path, limits or ReadLimits(), progress, cancel)
+        prepared = prepare(grids, self.ctx.schema, profile, file_name=path.name)
+        table = prepared.table
+        result = ImportPreview(
+            path=path,
+            facts=facts,
+            table=table,
+            match=prepared.match,
+            matches=list(prepared.matches),
+            mappings=list(prepared.mappings),
+            notes=list(table.notes),
+        )
+        if mapping is not None:
+            unknown = sorted(set(mapping) - set(table.headers))
+            if unknown:
+                raise ValidationError(
+                    f"The mapping names column(s) {', '.join(map(repr, unknown))} that"
+                    f" {path.name} does not have."
+                )
+            return result.with_mapping(mapping)
+        return self._apply_template(result)
+
+    def _apply_template(self, preview: ImportPreview) -> ImportPreview:
+        headers = preview.table.headers
+        signature = header_signature(headers)
+        with self.ctx.db.read() as session:
+            exact = session.scalars(
+                select(MappingTemplate)
+                .where(MappingTemplate.header_signature == signature)
+                .order_by(MappingTemplate.updated_at.desc())
+            ).first()
+            if exact is not None:
+                targets = {source: exact.mapping.get(source) for source in headers}
+                applied = preview.with_mapping(targets)
+                applied.template = exact.name
+                applied.notes.append(f"Applied the saved mapping “{exact.name}”.")
+                return applied
+            templates = list(session.scalars(select(MappingTemplate)))
+        best: tuple[float, MappingTemplate] | None = None
+        for template in templates:
+            saved = [str(h) for h in template.headers]
+            shared = len(set(saved) & set(headers)) / max(len(set(saved) | set(headers)), 1)
+            if shared >= 0.6 and (best is None or shared > best[0]):
+                best = (shared, template)
+        if best is not None:
+            drift = compare_headers([str(h) for h in best[1].headers], headers)
+            parts = []
+            if drift.missing:
+                parts.append("missing " + ", ".join(map(repr, drift.missing)))
+            if drift.added:
+                parts.append("new " + ", ".join(map(repr, drift.added)))
+            preview.drift = (
+                f"The saved mapping “{best[1].name}” does not fit exactly: the columns"
+                f" changed ({'; '.join(parts)}). It was not applied; check the mapping."
+            )
+            preview.notes.append(preview.drift)
+        return preview
+
+    # ------------------------------------------------------------ templates
+
+    def save_template(self, name: str, preview: ImportPreview) -> None:
+        """Save (or replace) the preview's mapping under ``name``."""
+        clean = " ".join(name.split())
+        if not clean:
+            raise ValidationError("A saved mapping needs a name.")
+        mapping = {m.source: m.target for m in preview.mappings}
+        headers = preview.table.headers
+        with self.ctx.db.write() as session:
+            template = session.scalars(
+                select(MappingTemplate).where(MappingTemplate.name == clean)
+            ).first()
+            if template is None:
+                template = MappingTemplate(name=clean, created_by=self.ctx.user)
+                session.add(template)
+            template.header_signature = header_signature(headers)
+            template.headers = list(headers)
+            template.mapping = mapping
+            template.profile = preview.match.name if preview.match else None
+            session.flush()
+            audit.record(
+                session,
+                user=self.ctx.user,
+                action="save",
+                entity="mapping_template",
+                entity_id=template.id,
+                changes={"name": [None, clean], "mapping": [None, mapping]},
+            )
+
+    # ------------------------------------------------------------ run
+
+    def previous_batch(self, event_id: int, sha256: str) -> ImportBatch | None:
+        with self.ctx.db.read() as session:
+            return session.scalars(
+                select(ImportBatch)
+                .where(ImportBatch.event_id == event_id, ImportBatch.file_sha256 == sha256)
+                .where(ImportBatch.status == "committed")
+                .order_by(ImportBatch.imported_at)
+            ).first()
+
+    def run(
+        self,
+        preview: ImportPreview,
+        event_id: int,
+        *,
+        force: bool = False,
+        save_mapping_as: str | None = None,
+        progress: ProgressFn = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> ImportSummary:
+        """Write the batch; all or nothing.
+
+        Raises:
+            NotFoundError: no such event.
+            ValidationError: the mapping cannot make leads, or the file was imported
+                into this event before (unless ``force``).
+            Cancelled: ``cancel`` was set; nothing was written.
+        """
+        _check_mapping(preview.mappings, set(self.ctx.schema.target_names()))
+        with self.ctx.db.read() as session:
+            event = session.get(Event, event_id)
+            if event is None:
+                raise NotFoundError(f"There is no event with id {event_id}.")
+            event_type = self.ctx.schema.event_type(event.event_type)
+        if not force:
+            earlier = self.previous_batch(event_id, preview.facts.sha256)
+            if earlier is not None:
+                raise ValidationError(
+                    f"{preview.path.name} was already imported into event {event_id} on"
+                    f" {earlier.imported_at:%Y-%m-%d %H:%M} UTC (batch {earlier.id});"
+                    " import it again with --force."
+                )
+
+        total = preview.record_count
+        plan = plan_batch(
+            preview.mapped_records(),
+            self.ctx.schema,
+            lead_source=event_type.lead_source if event_type else None,
+            total=total,
+            progress=lambda done, _t: progress(done, total * 2),
+            cancel=cancel,
+        )
+        with self.ctx.db.write() as session:
+            summary = self._write(session, preview, event_id, plan, progress, cancel, total)
+        if save_mapping_as:
+            self.save_template(save_mapping_as, preview)
+        return summary
+
+    def _write(
+        self,
+        session: Session,
+        preview: ImportPreview,
+        event_id: int,
+        plan: BatchPlan,
+        progress: ProgressFn,
+        cancel: CancelToken | None,
+        total: int,
+    ) -> ImportSummary:
+        match = preview.match
+        batch = ImportBatch(
+            event_id=event_id,
+            file_name=preview.path.name,
+            file_sha256=preview.facts.sha256,
+            file_size=preview.facts.size,
+            detected_profile=match.name if match else None,
+            mapping={m.source: m.target for m in preview.mappings},
+            read_options={
+                "format": preview.facts.format,
+                "encoding": preview.facts.encoding,
+                "delimiter": preview.facts.delimiter,
+                "sheet": preview.table.sheet,
+                "header_row": preview.table.header_row,
+                "template": preview.template,
+                "session": preview.table.session,
+            },
+            rows_total=plan.records,
+            imported=len(plan.leads),
+            flagged=plan.flagged,
+            rejected=len(plan.rejected),
+            duplicates_in_file=plan.duplicates_in_file,
+            imported_by=self.ctx.user,
+        )
+        session.add(batch)
+        session.flush()
+
+        matched = self._write_leads(
+            session, batch, plan, preview.table.sheet, progress, cancel, total
+        )
+        batch.matched_existing = matched
+        for position in range(0, len(plan.rejected), _CHUNK):
+            chunk = plan.rejected[position : position + _CHUNK]
+            session.execute(
+                insert(SourceRow),
+                [
+                    {
+                        "batch_id": batch.id,
+                        "sheet": preview.table.sheet,
+                        "section": item.record.section,
+                        "row_numbers": list(item.record.row_numbers),
+                        "raw": {**item.record.fields, **item.record.extra},
+                        "outcome": "rejected",
+                        "reject_reason": item.reason,
+                    }
+                    for item in chunk
+                ],
+            )
+
+        has_received = session.scalars(
+            select(SlaStamp.id).where(SlaStamp.event_id == event_id, SlaStamp.kind == "received")
+        ).first()
+        if has_received is None:
+            session.add(
+                SlaStamp(event_id=event_id, kind="received", at=utcnow(), by_user=self.ctx.user)
+            )
+        counts = {
+            "rows": plan.records,
+            "imported": len(plan.leads),
+            "flagged": plan.flagged,
+            "rejected": len(plan.rejected),
+            "duplicates_in_file": plan.duplicates_in_file,
+            "matched_existing": matched,
+        }
+        audit.record(
+            session,
+            user=self.ctx.user,
+            action="import",
+            entity="import_batch",
+            entity_id=batch.id,
+            event_id=event_id,
+            changes={
+                "file": [None, preview.path.name],
+                **{k: [None, v] for k, v in counts.items()},
+            },
+        )
+        if cancel is not None:
+            cancel.check()
+        progress(total * 2, total * 2)
+        return ImportSummary(
+            batch_id=batch.id,
+            event_id=event_id,
+            file=preview.path.name,
+            profile=match.name if match else None,
+            confidence=match.confidence if match else None,
+            rows=plan.records,
+            imported=len(plan.leads),
+            flagged=plan.flagged,
+            rejected=len(plan.rejected),
+            duplicates_in_file=plan.duplicates_in_file,
+            matched_existing=matched,
+            skipped=len(preview.table.skipped),
+            rejected_reasons=plan.rejected_reasons(),
+            notes=list(preview.notes),
+        )
+
+    def _write_leads(
+        self,
+        session: Session,
+        batch: ImportBatch,
+        plan: BatchPlan,
+        sheet: str | None,
+        progress: ProgressFn,
+        cancel: CancelToken | None,
+        total: int,
+    ) -> int:
+        """Insert persons, leads and source rows in chunks; return how many were known people."""
+        matched = 0
+        for position in range(0, len(plan.leads), _CHUNK):
+            if cancel is not None:
+                cancel.check()
+            chunk = plan.leads[position : position + _CHUNK]
+            persons = _known_persons(session, chunk)
+            existing_leads: dict[int, Lead] = {}
+            if persons:
+                for lead_row in session.scalars(
+                    select(Lead).where(
+                        Lead.event_id == batch.event_id, Lead.person_id.in_(persons.values())
+                    )
+                ):
+                    existing_leads[lead_row.person_id] = lead_row
+
+            new_people = [lead for lead in chunk if lead.identity not in persons]
+            matched += len(chunk) - len(new_people)
+            if new_people:
+                ids = session.scalars(
+                    insert(Person).returning(Person.id, sort_by_parameter_order=True),
+                    [_person_values(lead) for lead in new_people],
+                ).all()
+                for lead, person_id in zip(new_people, ids, strict=True):
+                    lead.person_id = person_id
+            for lead in chunk:
+                if lead.person_id is None and lead.identity in persons:
+                    lead.person_id = persons[lead.identity]
+
+            pairs: list[tuple[PlannedLead, int]] = []
+            fresh: list[PlannedLead] = []
+            for lead in chunk:
+                stored = existing_leads.get(lead.person_id or 0)
+                if stored is None:
+                    fresh.append(lead)
+                else:
+                    _merge_into(stored, lead)
+                    pairs.append((lead, stored.id))
+            if fresh:
+                new_ids = session.scalars(
+                    insert(Lead).returning(Lead.id, sort_by_parameter_order=True),
+                    [_lead_values(lead, batch) for lead in fresh],
+                ).all()
+                pairs.extend(zip(fresh, new_ids, strict=True))
+            session.execute(
+                insert(SourceRow),
+                [
+                    {
+                        "batch_id": batch.id,
+                        "lead_id": lead_id,
+                        "sheet": sheet,
+                        "section": record.section,
+                        "row_numbers": list(record.row_numbers),
+                        "raw": {**record.fields, **record.extra},
+                        "outcome": "lead",
+                    }
+                    for lead, lead_id in pairs
+                    for record in lead.records
+                ],
+            )
+            progress(total + position + len(chunk), total * 2)
+        return matched
+
+
+def _known_persons(session: Session, chunk: list[PlannedLead]) -> dict[tuple[str, str], int]:
+    """Stored people with the e-mail (or, for a lead without one, the phone) of each lead."""
+    found: dict[tuple[str, str], int] = {}
+    live = (Person.merged_into_id.is_(None), Person.erased_at.is_(None))
+    emails = [lead.key for lead in chunk if lead.key]
+    phones = [lead.phone_key for lead in chunk if not lead.key and lead.phone_key]
+    for kind, column, keys in (
+        ("email", Person.email_key, emails),
+        ("phone", Person.phone_key, phones),
+    ):
+        if not keys:
+            continue
+        rows = session.execute(
+            select(column, Person.id).where(column.in_(keys)).where(*live).order_by(Person.id)
+        ).all()
+        for key, person_id in rows:
+            found.setdefault((kind, key), person_id)
+    return found
+
+
+def _person_values(lead: PlannedLead) -> dict[str, Any]:
+    columns = lead.columns
+    return {
+        "first_name": columns.get("first_name"),
+        "last_name": columns.get("last_name"),
+        "email": columns.get("email"),
+        "company": columns.get("company"),
+        "email_key": lead.key,
+        "phone_key": lead.phone_key,
+        "created_at": utcnow(),
+        "updated_at": utcnow(),
+    }
+
+
+def _lead_values(lead: PlannedLead, batch: ImportBatch) -> dict[str, Any]:
+    extra: dict[str, Any] = dict(lead.extra)
+    if lead.unmapped:
+        extra["unmapped_columns"] = lead.unmapped
+    return {
+        **lead.columns,
+        "event_id": batch.event_id,
+        "person_id": lead.person_id,
+        "batch_id": batch.id,
+        "extra_fields": extra,
+        "raw_fields": lead.raw,
+        "issues": [issue.to_dict() for issue in lead.issues],
+        "created_at": utcnow(),
+        "updated_at": utcnow(),
+    }
+
+
+def _merge_into(stored: Lead, lead: PlannedLead) -> None:
+    """A second list for the same event: fill what the stored lead lacks, keep what it has."""
+    for name, value in lead.columns.items():
+        if getattr(stored, name, None) in (None, ""):
+            setattr(stored, name, value)
+    stored.raw_fields = {**lead.raw, **(stored.raw_fields or {})}
+    extra = dict(stored.extra_fields or {})
+    for name, value in lead.extra.items():
+        extra.setdefault(name, value)
+    stored.extra_fields = extra
+    known = {tuple(sorted(issue.items())) for issue in stored.issues or []}
+    stored.issues = list(stored.issues or []) + [
+        issue.to_dict()
+        for issue in lead.issues
+        if tuple(sorted(issue.to_dict().items())) not in known
+    ]

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from importers.base import Cancelled, CancelToken, ReadError
+from intake_app.core.errors import NotFoundError, ValidationError
+from intake_app.db.models import AuditEntry, ImportBatch, Lead, Person, SlaStamp, SourceRow
+from intake_app.services.context import AppContext
+from intake_app.services.imports import ImportService
+from intake_app.services.leads import LeadService
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "imports"
+
+
+def count(ctx: AppContext, model) -> int:
+    with ctx.db.read() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def import_file(ctx, event_id, name, **kwargs):
+    service = ImportService(ctx)
+    preview = service.preview(DATA / name)
+    return service.run(preview, event_id, **kwargs)
+
+
+def test_badge_scan_file_becomes_leads_with_counts_and_rows(ctx: AppContext, make_event):
+    event = make_event(event_type="tradeshow")
+    summary = import_file(ctx, event.id, "badge_scan.csv")
+
+    assert (summary.rows, summary.imported, summary.rejected) == (7, 4, 2)
+    assert summary.duplicates_in_file == 1
+    assert summary.matched_existing == 0
+    assert summary.flagged == 1
+    assert summary.rejected_reasons == {
+        "VOID scan": 1,
+        "neither a usable e-mail nor a usable phone": 1,
+    }
+    leads = {lead.values["last_name"]: lead for lead in LeadService(ctx).for_event(event.id)}
+    assert set(leads) == {"Lovelace", "Hopper", "Turing", "Johnson"}
+    ada = leads["Lovelace"]
+    assert ada.source_rows == [5, 8]
+    assert ada.source_file == "badge_scan.csv"
+    assert ada.values["email"] == "ada.lovelace@example.com"
+    assert ada.values["country"] == "GB"
+    assert ada.values["lead_source"] == "Tradeshow"
+    assert leads["Johnson"].source_rows == [11]  # a quoted two-line cell is one row
+    assert leads["Johnson"].issues[0]["code"] == "unknown_country"
+    assert leads["Turing"].values["email"] is None  # a phone-only lead is kept
+
+
+def test_rejected_rows_are_stored_with_their_reason(ctx, make_event):
+    event = make_event()
+    import_file(ctx, event.id, "badge_scan.csv")
+    with ctx.db.read() as session:
+        rejected = session.execute(
+            select(SourceRow.row_numbers, SourceRow.reject_reason)
+            .where(SourceRow.outcome == "rejected")
+            .order_by(SourceRow.id)
+        ).all()
+    assert [tuple(r) for r in rejected] == [
+        ([9], "VOID scan"),
+        ([10], "neither a usable e-mail nor a usable phone"),
+    ]
+
+
+def test_the_first_import_stamps_list_received_once_and_is_audited(ctx, make_event):
+    event = make_event()
+    import_file(ctx, event.id, "badge_scan.csv")
+    import_file(ctx, event.id, "second_show.csv")
+    with ctx.db.read() as session:
+        stamps = session.scalars(select(SlaStamp).where(SlaStamp.event_id == event.id)).all()
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "import")).all()
+    assert [stamp.kind for stamp in stamps] == ["received"]
+    assert stamps[0].by_user == "tester"
+    assert [entry.changes["file"][1] for entry in entries] == ["badge_scan.csv", "second_show.csv"]
+
+
+def test_the_same_file_twice_is_refused_unless_forced(ctx, make_event, tmp_path):
+    event = make_event()
+    import_file(ctx, event.id, "badge_scan.csv")
+    renamed = tmp_path / "renamed.csv"
+    shutil.copy(DATA / "badge_scan.csv", renamed)
+    service = ImportService(ctx)
+    with pytest.raises(ValidationError, match="already imported into event"):
+        service.run(service.preview(renamed), event.id)
+    assert count(ctx, ImportBatch) == 1
+
+    again = service.run(service.preview(renamed), event.id, force=True)
+    assert again.matched_existing == 4  # the same people, known now
+    assert count(ctx, Lead) == 4  # merged into their leads, not doubled
+
+
+def test_the_same_person_at_two_events_is_one_person(ctx, make_event):
+    first = make_event(name="Security Expo")
+    second = make_event(name="Partner day", event_type="partner")
+    import_file(ctx, first.id, "badge_scan.csv")
+    summary = import_file(ctx, second.id, "second_show.csv")
+    assert summary.matched_existing == 1  # Grace
+    grace_1 = next(
+        lead for lead in LeadService(ctx).for_event(first.id)
+        if lead.values["last_name"] == "Hopper"
+    )  # fmt: skip
+    grace_2 = next(
+        lead for lead in LeadService(ctx).for_event(second.id)
+        if lead.values["last_name"] == "Hopper"
+    )  # fmt: skip
+    assert grace_1.person_id == grace_2.person_id
+    assert grace_1.id != grace_2.id
+
+
+def test_cancel_during_the_write_leaves_nothing_behind(ctx, make_event):
+    event = make_event()
+    service = ImportService(ctx)
+    preview = service.preview(DATA / "badge_scan.csv")
+    token = CancelToken()
+
+    def progress(done, total):
+        if total and done > total // 2:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        service.run(preview, event.id, progress=progress, cancel=token)
+    for model in (ImportBatch, Lead, Person, SourceRow, SlaStamp):
+        assert count(ctx, model) == 0, model.__name__
+
+
+def test_a_missing_event_is_refused_before_writing(ctx):
+    service = ImportService(ctx)
+    with pytest.raises(NotFoundError):
+        service.run(service.preview(DATA / "badge_scan.csv"), 999)
+    assert count(ctx, ImportBatch) == 0
+
+
+def test_a_mapping_without_email_or_phone_is_refused(ctx, make_event):
+    event = make_event()
+    service = ImportService(ctx)
+    preview = service.preview(DATA / "badge_scan.csv", mapping={"Email": None, "Phone": None})
+    with pytest.raises(ValidationError, match="email or phone"):
+        service.run(preview, event.id)
+
+
+def test_a_mapping_naming_unknown_columns_is_refused(ctx):
+    with pytest.raises(ValidationError, match="'Fax'"):
+        ImportService(ctx).preview(DATA / "badge_scan.csv", mapping={"Fax": "phone"})
+
+
+def test_an_unreadable_file_is_a_read_error_and_writes_nothing(ctx, make_event, tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 this is not really a workbook")
+    with pytest.raises(ReadError, match=r"broken\.xlsx"):
+        ImportService(ctx).preview(broken)
+    assert count(ctx, ImportBatch) == 0
+
+
+def test_a_saved_mapping_is_applied_when_the_same_headers_return(ctx, make_event, tmp_path):
+    event = make_event()
+    service = ImportService(ctx)
+    preview = service.preview(DATA / "second_show.csv").with_mapping({"Rating": None})
+    service.run(preview, event.id, save_mapping_as="Expo scanner")
+
+    copy = tmp_path / "next_show.csv"
+    copy.write_text(
+        "First Name,Last Name,Email,Company,Title,Country,Phone,Rating,Notes\n"
+        "Mary,Jackson,mary@example.com,NACA,Engineer,US,,Hot,\n",
+        encoding="utf-8",
+    )
+    again = service.preview(copy)
+    assert again.template == "Expo scanner"
+    assert {m.source: m.target for m in again.mappings}["Rating"] is None
+    assert any("Expo scanner" in note for note in again.notes)
+
+
+def test_a_drifted_saved_mapping_is_reported_not_applied(ctx, make_event, tmp_path):
+    event = make_event()
+    service = ImportService(ctx)
+    service.run(service.preview(DATA / "second_show.csv"), event.id, save_mapping_as="Expo")
+    drifted = tmp_path / "drifted.csv"
+    drifted.write_text(
+        "First Name,Last Name,Email,Company,Title,Country,Mobile,Rating,Notes\n"
+        "Mary,Jackson,mary@example.com,NACA,Engineer,US,,Hot,\n",
+        encoding="utf-8",
+    )
+    preview = service.preview(drifted)
+    assert preview.template is None
+    assert preview.drift is not None
+    assert "'Phone'" in preview.drift and "'Mobile'" in preview.drift
