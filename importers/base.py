@@ -72,15 +72,19 @@ class ReadError(ValueError):
         file: Path | str,
         row: int | None = None,
         column: int | str | None = None,
+        sheet: str | None = None,
     ) -> None:
         self.problem = problem.rstrip(".")
         self.file = Path(file)
         self.row = row
         self.column = column
+        self.sheet = sheet
         super().__init__(self._sentence())
 
     def _sentence(self) -> str:
         where = [self.file.name]
+        if self.sheet is not None:
+            where.append(f"sheet {self.sheet!r}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:

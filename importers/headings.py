@@ -20,6 +20,8 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 _E_MAIL = re.compile(r"\be mail")
 _PARENTHESISED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _PLACEHOLDERS = frozenset({"--", "-", "na", "n/a", "n.a.", "#n/a"})
+PLACEHOLDER_MAX = max(len(text) for text in _PLACEHOLDERS)
+"""No placeholder is longer than this: longer cells need no check."""
 _DURATION_PART = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?|s|sec|secs|seconds?)\b"
 )

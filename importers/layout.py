@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 
 from importers.aggregate import merge_rejoins
 from importers.base import Grid, LeadTable, RawRecord, SkippedRow
-from importers.headings import HeadingSet, clean_cell, normalise_heading
+from importers.headings import PLACEHOLDER_MAX, HeadingSet, clean_cell, normalise_heading
 from importers.profiles import Profile, list_profiles, score_header, section_rule
 from importers.scan import HEAD_ROWS, Row, header_candidates, rows_of
 from importers.session import extract_session
@@ -101,7 +101,16 @@ def known_headings(schema: CorporateSchema) -> frozenset[str]:
 # ------------------------------------------------------------------ splitting a sheet
 
 
+_LETTERS = re.compile(r"[^0-9a-z]+")
+
+
 def _same_cells(first: Row, second: Row) -> bool:
+    """The same headings (a header repeated on a page break); cheap for data rows."""
+    if first.filled != second.filled:
+        return False
+    a, b = first.first, second.first
+    if a != b and _LETTERS.sub("", a.casefold()) != _LETTERS.sub("", b.casefold()):
+        return False
     return [normalise_heading(c) for c in first.cells] == [
         normalise_heading(c) for c in second.cells
     ]
@@ -258,6 +267,7 @@ class _Reader:
                 if target is not None:
                     by_target.setdefault(target, name)
         rows: list[RawRecord] = []
+        width = len(names)
         for _, row in block.body:
             if _is_footer(row):
                 self.skip(row, "footer")
@@ -265,9 +275,13 @@ class _Reader:
             if _same_cells(row, block.header):
                 self.skip(row, "header")
                 continue
+            row_cells = row.cells
+            if len(row_cells) < width:
+                row_cells = row_cells + ("",) * (width - len(row_cells))
+            # Cells are trimmed already; only short ones can be placeholders ("--", "N/A").
             values = {
-                name: clean_cell(row.cells[i]) if i < len(row.cells) else ""
-                for i, name in enumerate(names)
+                name: clean_cell(cell) if len(cell) <= PLACEHOLDER_MAX else cell
+                for name, cell in zip(names, row_cells, strict=False)
             }
             if not any(values.values()):
                 continue  # only placeholders: a blank row in disguise

@@ -20,8 +20,10 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import multiprocessing
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,6 +33,7 @@ import python_calamine
 from charset_normalizer import from_bytes
 
 from importers.base import (
+    Cancelled,
     CancelToken,
     FileFacts,
     Grid,
@@ -128,7 +131,7 @@ def read_file(
         return _read_zip_workbook(file, size, limits, progress, cancel)
     if head.startswith(_OLE2):
         sha = _sha256(file)
-        grids, sheets = _read_workbook(file, "xls", limits, progress, cancel)
+        grids, sheets = read_isolated(file, "xls", limits, cancel)
         return FileFacts(file, "xls", size, sha, sheets=sheets), grids
     data = file.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
@@ -304,7 +307,7 @@ def parse_text(
     csv.field_size_limit(limit)
     try:
         while True:
-            start_line = reader.line_num + 1
+            line_before = reader.line_num + 1
             try:
                 cells = next(reader)
             except StopIteration:
@@ -320,6 +323,7 @@ def parse_text(
                 raise ReadError(f"the text cannot be split into cells ({exc})", file=file,
                                 row=number + 1) from None  # fmt: skip
             number += 1
+            start_line = line_before
             if number > limits.max_rows:
                 raise ReadError(
                     f"the file has more than the limit of {limits.max_rows:,} rows",
@@ -410,7 +414,7 @@ def check_archive(file: Path, limits: ReadLimits, cancel: CancelToken | None = N
     """
     try:
         archive = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise ReadError("the workbook is damaged or truncated", file=file) from None
     with archive:
         infos = archive.infolist()
@@ -435,7 +439,7 @@ def check_archive(file: Path, limits: ReadLimits, cancel: CancelToken | None = N
                     )
         try:
             fmt = _zip_format(file, archive)
-        except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, NotImplementedError):
             raise ReadError("the workbook is damaged or truncated", file=file) from None
         actual = 0
         for info in infos:
@@ -474,7 +478,7 @@ def _scan_entry(
                     tail = window[-32:]
     except ReadError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError,
             NotImplementedError, RuntimeError):  # fmt: skip
         raise ReadError(
             f"part {info.filename} of the workbook is damaged or encrypted", file=file
@@ -502,9 +506,7 @@ def cell_text(value: Any) -> str:
             return str(int(value))
         return format(value, ".15g")
     if isinstance(value, dt.datetime):
-        if value.microsecond:
-            value = value.replace(microsecond=0)
-        return value.isoformat(sep=" ")
+        return str(value.replace(microsecond=0).isoformat(sep=" "))
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dt.time):
@@ -543,16 +545,13 @@ def _read_zip_workbook(
     return FileFacts(file, fmt, size, sha, sheets=sheets), grids
 
 
-_CALAMINE_ERRORS: tuple[type[BaseException], ...] = (
-    python_calamine.CalamineError,
-    OSError,
-    ValueError,
-    TypeError,
-    OverflowError,
-    RuntimeError,
-    IndexError,
-    KeyError,
-)
+def _is_library_failure(exc: BaseException) -> bool:
+    """Any failure of the spreadsheet library on a damaged file, not a request to stop.
+
+    calamine is written in Rust; on some damaged files it panics, which reaches
+    Python as ``pyo3_runtime.PanicException``, a ``BaseException``.
+    """
+    return not isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | Cancelled)
 
 
 def _read_workbook(
@@ -569,7 +568,9 @@ def _read_workbook(
     except python_calamine.PasswordError:
         raise ReadError("the workbook is protected by a password; remove it and save again",
                         file=file) from None  # fmt: skip
-    except _CALAMINE_ERRORS as exc:
+    except BaseException as exc:
+        if not _is_library_failure(exc):
+            raise
         raise ReadError(
             f"the file cannot be read as an {kind} workbook ({_short(exc)}); it may be damaged,"
             " truncated or password-protected",
@@ -591,7 +592,9 @@ def _read_workbook(
             grids.append(_sheet_grid(file, sheet, name, limits, progress, cancel))
     except ReadError:
         raise
-    except _CALAMINE_ERRORS as exc:
+    except BaseException as exc:
+        if not _is_library_failure(exc):
+            raise
         raise ReadError(
             f"the file cannot be read as an {kind} workbook ({_short(exc)}); it may be damaged",
             file=file,
@@ -645,6 +648,7 @@ def _sheet_grid(
                 file=file,
                 row=number,
                 column=column_letter(first_column + column + 1),
+                sheet=name,
             )
         if first_column:
             cells = [""] * first_column + cells
@@ -654,3 +658,75 @@ def _sheet_grid(
             progress(offset, height)
     progress(height, height)
     return Grid(name, rows)
+
+
+# ------------------------------------------------------------------ workbooks: isolation
+
+# A damaged legacy workbook can make the spreadsheet library abort the whole
+# process (an impossible allocation in its OLE2 parser), which no exception
+# handler can catch. Such files are therefore read in a child process with a
+# memory ceiling: if it dies, the file is refused and the app carries on.
+CHILD_MEMORY_BYTES = 3 * 1024 * 1024 * 1024
+_POLL_S = 0.05
+
+
+def _child_read(path: str, fmt: str, limits: ReadLimits, conn: Any) -> None:
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
+    except (ImportError, ValueError, OSError):
+        pass
+    try:
+        grids, sheets = _read_workbook(Path(path), fmt, limits, no_progress, None)
+        conn.send(("ok", (grids, sheets)))
+    except ReadError as exc:
+        conn.send(("refused", (exc.problem, exc.row, exc.column, exc.sheet)))
+    except MemoryError:
+        conn.send(("refused", ("the workbook needs more memory than a lead list can", None,
+                               None, None)))  # fmt: skip
+    finally:
+        conn.close()
+
+
+def read_isolated(
+    file: Path, fmt: str, limits: ReadLimits, cancel: CancelToken | None = None
+) -> tuple[list[Grid], tuple[str, ...]]:
+    """Read a workbook in a child process; a crash of the reader refuses the file.
+
+    Raises:
+        ReadError: the workbook is damaged (the child refused it or died).
+        Cancelled: ``cancel`` was set; the child is stopped.
+    """
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child_read, args=(str(file), fmt, limits, sender), daemon=True)
+    child.start()
+    sender.close()
+    answer: tuple[str, Any] | None = None
+    try:
+        while answer is None:
+            if receiver.poll(_POLL_S):
+                try:
+                    answer = receiver.recv()
+                except (EOFError, OSError):
+                    break
+            elif not child.is_alive() and not receiver.poll(0):
+                break
+            if cancel is not None and cancel.cancelled:
+                child.kill()
+                cancel.check()
+    finally:
+        receiver.close()
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    if answer is None:
+        raise ReadError("the workbook is damaged: the spreadsheet reader stopped on it", file=file)
+    kind, payload = answer
+    if kind == "refused":
+        problem, row, column, sheet = payload
+        raise ReadError(problem, file=file, row=row, column=column, sheet=sheet)
+    grids, sheets = payload
+    return grids, sheets

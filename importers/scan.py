@@ -46,8 +46,23 @@ def make_row(number: int, cells: Iterable[str]) -> Row:
 
 
 def rows_of(grid: Grid) -> list[Row]:
-    """The grid's rows, trimmed, in file order."""
-    return [make_row(number, cells) for number, cells in grid.rows]
+    """The grid's rows, trimmed, in file order.
+
+    Profile detection and the layout finder both scan the same grids; the last
+    few results are kept so a large file is trimmed once.
+    """
+    cached = _ROWS.get(id(grid))
+    if cached is not None and cached[0] is grid:
+        return cached[1]
+    rows = [make_row(number, cells) for number, cells in grid.rows]
+    while len(_ROWS) >= _ROWS_KEPT:
+        _ROWS.pop(next(iter(_ROWS)))
+    _ROWS[id(grid)] = (grid, rows)
+    return rows
+
+
+_ROWS_KEPT = 4
+_ROWS: dict[int, tuple[Grid, list[Row]]] = {}
 
 
 def header_hits(row: Row, vocabulary: Set[str]) -> int:

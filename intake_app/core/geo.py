@@ -37,8 +37,13 @@ _COUNTRY_VARIANTS = {
 }
 
 
+@lru_cache(maxsize=8192)
 def lookup_country(text: str) -> str | None:
-    """ISO 3166-1 alpha-2 code for a country name or code, or None if unknown."""
+    """ISO 3166-1 alpha-2 code for a country name or code, or None if unknown.
+
+    Cached: a lead list repeats a handful of spellings thousands of times, and
+    pycountry's fuzzy search takes tens of milliseconds a call.
+    """
     key = " ".join(text.split()).strip()
     if not key:
         return None

@@ -185,7 +185,7 @@ _DEVICE = re.compile(
 
 def screen(columns: dict[str, str], raw: dict[str, str]) -> str | None:
     """Why a record is not a lead, or None when it is one (DESIGN §4 "Not a lead")."""
-    if any(clean_text(value).upper() == "VOID" for value in raw.values()):
+    if any(len(value) < 16 and clean_text(value).upper() == "VOID" for value in raw.values()):
         return "VOID scan"
     names = [columns.get("first_name", ""), columns.get("last_name", ""), raw.get("full_name", "")]
     email = columns.get("email", "")

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from importers.base import (
@@ -355,7 +355,7 @@ class ImportService:
         for position in range(0, len(plan.rejected), _CHUNK):
             chunk = plan.rejected[position : position + _CHUNK]
             session.execute(
-                insert(SourceRow),
+                insert(_table(SourceRow)),
                 [
                     {
                         "batch_id": batch.id,
@@ -446,10 +446,7 @@ class ImportService:
             new_people = [lead for lead in chunk if lead.identity not in persons]
             matched += len(chunk) - len(new_people)
             if new_people:
-                ids = session.scalars(
-                    insert(Person).returning(Person.id, sort_by_parameter_order=True),
-                    [_person_values(lead) for lead in new_people],
-                ).all()
+                ids = _insert_with_ids(session, Person, [_person_values(x) for x in new_people])
                 for lead, person_id in zip(new_people, ids, strict=True):
                     lead.person_id = person_id
             for lead in chunk:
@@ -466,13 +463,10 @@ class ImportService:
                     _merge_into(stored, lead)
                     pairs.append((lead, stored.id))
             if fresh:
-                new_ids = session.scalars(
-                    insert(Lead).returning(Lead.id, sort_by_parameter_order=True),
-                    [_lead_values(lead, batch) for lead in fresh],
-                ).all()
+                new_ids = _insert_with_ids(session, Lead, [_lead_values(x, batch) for x in fresh])
                 pairs.extend(zip(fresh, new_ids, strict=True))
             session.execute(
-                insert(SourceRow),
+                insert(_table(SourceRow)),
                 [
                     {
                         "batch_id": batch.id,
@@ -491,6 +485,39 @@ class ImportService:
         return matched
 
 
+def _table(model: type[Any]) -> Table:
+    """A model's table, for inserts at SQL Core level (no ORM unit of work)."""
+    return cast(Table, model.__table__)
+
+
+def _insert_with_ids(
+    session: Session, model: type[Person] | type[Lead], rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert many rows at SQL Core level and return their ids in the rows' order.
+
+    On SQLite the write transaction holds the database lock (``BEGIN IMMEDIATE``),
+    so the ids can be given out from the current maximum and the rows sent in one
+    ``executemany``; asking SQLite for ordered ``RETURNING`` instead costs one
+    statement per row. Other databases return the ids of a multi-row insert in order.
+    """
+    table = _table(model)
+    if session.get_bind().dialect.name == "sqlite":
+        start = int(session.scalar(select(func.max(table.c.id))) or 0)
+        ids = list(range(start + 1, start + 1 + len(rows)))
+        # One executemany per set of columns: rows that leave a column out get its default.
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row, new_id in zip(rows, ids, strict=True):
+            row["id"] = new_id
+            groups.setdefault(tuple(sorted(row)), []).append(row)
+        for group in groups.values():
+            session.execute(insert(table), group)
+        return ids
+    result = session.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    )
+    return [int(row_id) for row_id in result.scalars()]
+
+
 def _known_persons(session: Session, chunk: list[PlannedLead]) -> dict[tuple[str, str], int]:
     """Stored people with the e-mail (or, for a lead without one, the phone) of each lead."""
     found: dict[tuple[str, str], int] = {}
@@ -507,7 +534,7 @@ def _known_persons(session: Session, chunk: list[PlannedLead]) -> dict[tuple[str
             select(column, Person.id).where(column.in_(keys)).where(*live).order_by(Person.id)
         ).all()
         for key, person_id in rows:
-            found.setdefault((kind, key), person_id)
+            found.setdefault((kind, str(key)), person_id)
     return found
 
 
