@@ -316,11 +316,13 @@ def _notes(chosen: _Sheet, sheets: list[_Sheet], reader: _Reader) -> list[str]:
     if people:
         parts = ", ".join(f"{count} {reason}" for reason, count in people.items())
         notes.append(f"Rows not read as leads: {parts}.")
-    folded = sum(len(record.row_numbers) for record in reader.records)
-    if folded > len(reader.records):
+    rejoined = [record for record in reader.records if len(record.row_numbers) > 1]
+    if rejoined:
+        rows = sum(len(record.row_numbers) for record in rejoined)
+        people = len(rejoined)
         notes.append(
-            f"{folded} rows of people who joined more than once were folded into"
-            f" {sum(1 for r in reader.records if len(r.row_numbers) > 1)} records."
+            f"{rows} rows of {people} {'person' if people == 1 else 'people'} who joined more"
+            f" than once were folded into one record each."
         )
     return notes
 

@@ -315,8 +315,8 @@ def parse_text(
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
                     raise ReadError(
-                        f"a cell is longer than the limit of {limit:,} characters (a quote"
-                        " that is never closed may have swallowed the rest of the file)",
+                        f"a cell is longer than {limit:,} characters, the limit (if it"
+                        " should be short, a quote that is never closed swallowed what follows)",
                         file=file,
                         row=number + 1,
                     ) from None
@@ -634,12 +634,15 @@ def _sheet_grid(
         )
     if start is None or height == 0:
         return Grid(name, [])
-    first_row, first_column = int(start[0]) + 1, int(start[1])
-    values = sheet.to_python(skip_empty_area=True)
+    first_column = int(start[1])
+    total = int(start[0]) + height
     rows: list[tuple[int, list[str]]] = []
     max_chars = limits.max_field_chars
-    for offset, raw in enumerate(values):
-        number = first_row + offset
+    # Row by row (not to_python's one big list): the library hands the interpreter back
+    # between rows, so the window stays responsive while a large sheet is read.
+    # iter_rows starts at the sheet's first row; its columns start at the used range.
+    for offset, raw in enumerate(sheet.iter_rows()):
+        number = offset + 1
         cells = [cell if type(cell) is str else cell_text(cell) for cell in raw]
         if cells and max(map(len, cells)) > max_chars:
             column = next(i for i, cell in enumerate(cells) if len(cell) > max_chars)
@@ -655,8 +658,8 @@ def _sheet_grid(
         rows.append((number, cells))
         if offset % _PROGRESS_EVERY == 0 and offset:
             _check_cancel(cancel)
-            progress(offset, height)
-    progress(height, height)
+            progress(offset, total)
+    progress(total, total)
     return Grid(name, rows)
 
 

@@ -27,6 +27,7 @@ SCHEMA_FILES = (
     "fields.yaml",
     "import_targets.yaml",
     "header_aliases.yaml",
+    "import_limits.yaml",
 )
 
 _CODE = r"^[a-z0-9][a-z0-9_-]*$"
@@ -101,6 +102,17 @@ class ImportTarget(_Strict):
     label: str = Field(min_length=1)
 
 
+class ImportLimits(_Strict):
+    """Bounds on what a lead file may hold before it is refused (hostile or broken files)."""
+
+    max_file_mb: float = Field(default=512, gt=0)
+    max_rows: int = Field(default=2_000_000, gt=0)
+    max_columns: int = Field(default=1_000, gt=0)
+    max_cell_chars: int = Field(default=32_768, gt=0)
+    max_unpacked_mb: float = Field(default=2048, gt=0)
+    max_compression_ratio: float = Field(default=200, gt=1)
+
+
 class CorporateSchema(_Strict):
     """The validated schema in force: defaults merged with a company folder."""
 
@@ -111,6 +123,7 @@ class CorporateSchema(_Strict):
     import_targets: tuple[ImportTarget, ...] = ()
     # Mapping target -> column headings that mean it (any language).
     header_aliases: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
+    import_limits: ImportLimits = ImportLimits()
     source_dirs: tuple[Path, ...] = ()
 
     @model_validator(mode="after")
@@ -239,6 +252,7 @@ def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
         "import_targets": [],
         "picklists": {},
         "header_aliases": {},
+        "import_limits": {},
     }
     read_files: list[Path] = []
     for folder in dirs:
@@ -259,6 +273,10 @@ def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
                     combined[section] = _merge_keyed(
                         combined[section], value, _KEYED[section], path
                     )
+                elif section == "import_limits":
+                    if not isinstance(value, dict):
+                        raise SchemaError(f"Schema file {path}: import_limits must be a mapping.")
+                    combined["import_limits"] = {**combined["import_limits"], **value}
                 elif section == "picklists":
                     if not isinstance(value, dict):
                         raise SchemaError(f"Schema file {path}: picklists must be a mapping.")

@@ -34,10 +34,45 @@ DEMO_EVENTS = [
 ]  # fmt: skip
 
 
+def _wait(app, page, step: int) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    deadline = time.monotonic() + 30
+    while (page.busy() or page.current_step() != step) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    app.processEvents()
+
+
+def _import_wizard(app, window) -> None:  # type: ignore[no-untyped-def]
+    """The import wizard's steps on a Zoom webinar attendee report (sections, rejoins)."""
+    webinar = ROOT / "tests" / "data" / "layouts" / "zoom_webinar_attendee.csv"
+    window.events_page.refresh()
+    window.show_page("events")
+    page = window.import_page
+    model = window.events_page.model
+    target = next(
+        model.record(row)
+        for row in range(model.rowCount())
+        if model.record(row).event_type == "webcast"
+    )
+    window.events_page.refresh(select_id=target.id)
+    window.import_file(webinar)
+    _wait(app, page, page.STEP_MAPPING)
+    window.grab().save(str(DOCS / "import-mapping.png"))
+    page.show_preview()
+    _wait(app, page, page.STEP_PREVIEW)
+    window.grab().save(str(DOCS / "import-preview.png"))
+    page.start_import()
+    _wait(app, page, page.STEP_RUN)
+    window.grab().save(str(DOCS / "import-summary.png"))
+
+
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="intake-shots-"))
     os.environ["INTAKE_DATA_DIR"] = str(workdir / "data")
     os.environ["INTAKE_CONFIG_DIR"] = str(workdir / "config")
+    os.environ["INTAKE_USER"] = "Dana Whitfield"
 
     from PySide6.QtCore import QDate
 
@@ -84,6 +119,8 @@ def main() -> int:
     app.processEvents()
     dialog.grab().save(str(DOCS / "event-dialog.png"))
     dialog.reject()
+
+    _import_wizard(app, window)
 
     window.show_page("dashboard")
     app.processEvents()

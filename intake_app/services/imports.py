@@ -9,6 +9,7 @@ entry. Cancel or any error rolls everything back.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,6 +46,7 @@ from intake_app.db.models import (
 )
 from intake_app.services import audit
 from intake_app.services.context import AppContext
+from schemas import CorporateSchema
 
 _CHUNK = 1000
 
@@ -96,6 +98,8 @@ class ImportSummary:
     skipped: int
     rejected_reasons: dict[str, int]
     notes: list[str]
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+    event_name: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -112,8 +116,23 @@ class ImportSummary:
             "matched_existing": self.matched_existing,
             "skipped": self.skipped,
             "rejected_reasons": self.rejected_reasons,
+            "skipped_reasons": self.skipped_reasons,
             "notes": self.notes,
         }
+
+
+def read_limits(schema: CorporateSchema) -> ReadLimits:
+    """The readers' limits from the schema's ``import_limits`` (a company may change them)."""
+    limits = schema.import_limits
+    mib = 1024 * 1024
+    return ReadLimits(
+        max_file_bytes=int(limits.max_file_mb * mib),
+        max_field_chars=limits.max_cell_chars,
+        max_rows=limits.max_rows,
+        max_columns=limits.max_columns,
+        max_uncompressed_bytes=int(limits.max_unpacked_mb * mib),
+        max_compression_ratio=limits.max_compression_ratio,
+    )
 
 
 def _check_mapping(mappings: list[ColumnMapping], targets: set[str]) -> None:
@@ -164,7 +183,7 @@ class ImportService:
             progress: called with (done, total) while reading.
             cancel: checked while reading.
         """
-        facts, grids = read_file(path, limits or ReadLimits(), progress, cancel)
+        facts, grids = read_file(path, limits or read_limits(self.ctx.schema), progress, cancel)
         prepared = prepare(grids, self.ctx.schema, profile, file_name=path.name)
         table = prepared.table
         result = ImportPreview(
@@ -287,6 +306,7 @@ class ImportService:
             if event is None:
                 raise NotFoundError(f"There is no event with id {event_id}.")
             event_type = self.ctx.schema.event_type(event.event_type)
+            event_name = event.name
         if not force:
             earlier = self.previous_batch(event_id, preview.facts.sha256)
             if earlier is not None:
@@ -307,6 +327,7 @@ class ImportService:
         )
         with self.ctx.db.write() as session:
             summary = self._write(session, preview, event_id, plan, progress, cancel, total)
+        summary = replace(summary, event_name=event_name)
         if save_mapping_as:
             self.save_template(save_mapping_as, preview)
         return summary
@@ -413,6 +434,7 @@ class ImportService:
             duplicates_in_file=plan.duplicates_in_file,
             matched_existing=matched,
             skipped=len(preview.table.skipped),
+            skipped_reasons=dict(Counter(item.reason for item in preview.table.skipped)),
             rejected_reasons=plan.rejected_reasons(),
             notes=list(preview.notes),
         )

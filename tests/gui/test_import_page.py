@@ -140,3 +140,27 @@ def test_cancel_leaves_nothing_behind(qtbot, window, ctx, make_event, tmp_path):
     assert "cancelled" in page.run_label.text().lower()
     for model in (ImportBatch, Lead, Person, SourceRow):
         assert rows_in(ctx, model) == 0
+
+
+def test_a_webinar_report_shows_its_platform_and_what_was_skipped(qtbot, window, ctx, make_event):
+    event = make_event(name="Zero Trust webinar", event_type="webcast")
+    window.events_page.refresh(select_id=event.id)
+    page = window.import_page
+    drop(window, DATA.parent / "layouts" / "zoom_webinar_attendee.csv")
+    wait_step(qtbot, page, ImportPage.STEP_MAPPING)
+    summary = page.file_summary.text()
+    assert "Zoom webinar - attendee report" in summary
+    assert "99 %" in summary
+    assert "1 host, 2 panelist" in page.notes_label.text()
+    assert page.mapping_combo("Time in Session (minutes)").currentData() == "minutes_attended"
+
+    qtbot.mouseClick(page.to_preview_button, Qt.MouseButton.LeftButton)
+    assert page.preview_table.rowCount() == 3
+    assert page.preview_table.item(0, 0).text() == "13;14"  # Ada joined twice
+
+    qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.summary is not None and not page.busy(), timeout=15_000)
+    text = page.summary_label.text()
+    assert "2 skipped, not a lead: panelist" in text
+    assert "Zero Trust webinar" in page.run_label.text()
+    assert len(LeadService(ctx).for_event(event.id)) == 3

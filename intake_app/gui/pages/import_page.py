@@ -12,6 +12,7 @@ shows what the service returns.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -51,6 +52,42 @@ _USER_ERRORS = (IntakeError, ReadError, ProfileError)
 
 def _confidence_text(value: float) -> str:
     return f"{round(value * 100)} %"
+
+
+LAYOUT_REASONS = {"title", "preamble", "section title", "header", "footer", "other table"}
+
+
+def summary_html(summary: ImportSummary, profile_label: str | None = None) -> str:
+    """The import's outcome as a short list: what was stored, folded, set aside and skipped."""
+
+    def item(count: int, text: str) -> str:
+        return f"<li>{count:,} {escape(text)}</li>"
+
+    lines = [item(summary.rows, "record(s) read")]
+    stored = "lead(s) stored"
+    if summary.flagged:
+        stored += f", {summary.flagged:,} with something to check"
+    lines.append(item(summary.imported, stored))
+    if summary.duplicates_in_file:
+        lines.append(item(summary.duplicates_in_file, "repeated row(s) folded into their lead"))
+    if summary.matched_existing:
+        lines.append(item(summary.matched_existing, "already known from earlier imports"))
+    if summary.rejected:
+        reasons = ", ".join(f"{n:,} {why}" for why, n in summary.rejected_reasons.items())
+        lines.append(item(summary.rejected, f"rejected: {reasons}"))
+    people = {r: n for r, n in summary.skipped_reasons.items() if r not in LAYOUT_REASONS}
+    layout = sum(n for r, n in summary.skipped_reasons.items() if r in LAYOUT_REASONS)
+    for reason, count in people.items():
+        lines.append(item(count, f"skipped, not a lead: {reason}"))
+    if layout:
+        lines.append(item(layout, "row(s) of titles, headers and footers skipped"))
+    profile = (
+        f"<p>Read as: {escape(profile_label or summary.profile)}"
+        f" ({summary.confidence:.0%} sure).</p>"
+        if summary.profile and summary.confidence is not None
+        else ""
+    )
+    return f"<ul style='margin-left: -20px'>{''.join(lines)}</ul>{profile}"
 
 
 class ImportPage(QWidget):
@@ -107,6 +144,7 @@ class ImportPage(QWidget):
         self.event_combo.setMinimumWidth(360)
         self.profile_combo = QComboBox()
         self.profile_combo.addItem("Detect automatically", "auto")
+        self.profile_combo.addItem("None: map by the column headings", "none")
         for profile in list_profiles():
             self.profile_combo.addItem(profile.label, profile.name)
         self.drop_zone = QLabel(
@@ -232,7 +270,7 @@ class ImportPage(QWidget):
         self.summary_label = QLabel()
         self.summary_label.setObjectName("importSummary")
         self.summary_label.setWordWrap(True)
-        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
         self.again_button = QPushButton("Import &another file")
         self.again_button.clicked.connect(self.reset)
         buttons = QHBoxLayout()
@@ -549,22 +587,11 @@ class ImportPage(QWidget):
         self.task = None
         self.summary = summary
         self._finish_run()
-        self.run_label.setText(f"Imported {summary.file}.")
-        lines = [
-            f"{summary.rows} record(s) read",
-            f"{summary.imported} lead(s) stored"
-            + (f", {summary.flagged} with something to check" if summary.flagged else ""),
-        ]
-        if summary.duplicates_in_file:
-            lines.append(f"{summary.duplicates_in_file} repeated row(s) folded into their lead")
-        if summary.matched_existing:
-            lines.append(f"{summary.matched_existing} already known from earlier imports")
-        if summary.rejected:
-            reasons = ", ".join(f"{n} {why}" for why, n in summary.rejected_reasons.items())
-            lines.append(f"{summary.rejected} rejected: {reasons}")
-        if summary.skipped:
-            lines.append(f"{summary.skipped} row(s) skipped as not leads (titles, hosts, footers)")
-        self.summary_label.setText("\n".join(lines))
+        self.run_label.setText(
+            f"Imported <b>{escape(summary.file)}</b> into <b>{escape(summary.event_name)}</b>."
+        )
+        label = self.preview.match.label if self.preview and self.preview.match else None
+        self.summary_label.setText(summary_html(summary, label))
         self.imported.emit(summary)
         self.status_message.emit(f"Imported {summary.imported} lead(s) from {summary.file}.")
 

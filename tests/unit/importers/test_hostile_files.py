@@ -134,7 +134,7 @@ def test_a_gigantic_cell_is_refused_with_its_row(tmp_path):
     path = tmp_path / "huge.csv"
     path.write_text("Email,Note\na@example.com,ok\nb@example.com," + "x" * 500 + "\n")
     message = refused(path, ReadLimits(max_field_chars=100))
-    assert message.startswith("huge.csv, row 3: a cell is longer than the limit of 100 characters")
+    assert message.startswith("huge.csv, row 3: a cell is longer than 100 characters, the limit")
 
 
 def test_a_gigantic_workbook_cell_names_its_cell(tmp_path):

@@ -188,3 +188,19 @@ def test_a_drifted_saved_mapping_is_reported_not_applied(ctx, make_event, tmp_pa
     assert preview.template is None
     assert preview.drift is not None
     assert "'Phone'" in preview.drift and "'Mobile'" in preview.drift
+
+
+def test_a_company_schema_sets_the_read_limits(tmp_path, monkeypatch):
+    from intake_app.services.context import open_context
+
+    company = tmp_path / "company"
+    company.mkdir()
+    (company / "import_limits.yaml").write_text(
+        "schema_version: 1\nimport_limits:\n  max_cell_chars: 10\n", encoding="utf-8"
+    )
+    strict = open_context(f"sqlite:///{(tmp_path / 'limits.db').as_posix()}", company)
+    try:
+        with pytest.raises(ReadError, match=r"badge_scan\.csv, row 1: a cell is longer than 10 "):
+            ImportService(strict).preview(DATA / "badge_scan.csv")
+    finally:
+        strict.close()
