@@ -26,6 +26,8 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -301,46 +303,46 @@ def parse_text(
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     rows: list[tuple[int, list[str]]] = []
     limit = limits.max_field_chars
-    number = 0
-    start_line = 1
+    start_line = 1  # the physical line where the last chunk of records began
     old_limit = csv.field_size_limit()
     csv.field_size_limit(limit)
     try:
         while True:
-            line_before = reader.line_num + 1
+            chunk_line = reader.line_num + 1
+            first = len(rows)
             try:
-                cells = next(reader)
-            except StopIteration:
-                break
+                # Chunks of records through C code: enumerate numbers the rows as they come.
+                rows.extend(enumerate(islice(reader, _PROGRESS_EVERY), start=first + 1))
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
                     raise ReadError(
                         f"a cell is longer than {limit:,} characters, the limit (if it"
                         " should be short, a quote that is never closed swallowed what follows)",
                         file=file,
-                        row=number + 1,
+                        row=len(rows) + 1,
                     ) from None
                 raise ReadError(f"the text cannot be split into cells ({exc})", file=file,
-                                row=number + 1) from None  # fmt: skip
-            number += 1
-            start_line = line_before
-            if number > limits.max_rows:
+                                row=len(rows) + 1) from None  # fmt: skip
+            if len(rows) == first:
+                break
+            start_line = chunk_line
+            if len(rows) > limits.max_rows:
                 raise ReadError(
                     f"the file has more than the limit of {limits.max_rows:,} rows",
                     file=file,
-                    row=number,
+                    row=limits.max_rows + 1,
                 )
-            if len(cells) > limits.max_columns:
+            widest = max(map(len, map(itemgetter(1), rows[first:])))
+            if widest > limits.max_columns:
+                number, cells = next(r for r in rows[first:] if len(r[1]) == widest)
                 raise ReadError(
                     f"the row has {len(cells):,} columns, more than the limit of"
                     f" {limits.max_columns:,}",
                     file=file,
                     row=number,
                 )
-            rows.append((number, cells))
-            if number % _PROGRESS_EVERY == 0:
-                _check_cancel(cancel)
-                progress(reader.line_num, expected)
+            _check_cancel(cancel)
+            progress(reader.line_num, expected)
     finally:
         csv.field_size_limit(old_limit)
     _check_unclosed_quote(text, rows, start_line, delimiter, file)
@@ -351,7 +353,11 @@ def parse_text(
 def _check_unclosed_quote(
     text: str, rows: list[tuple[int, list[str]]], start_line: int, delimiter: str, file: Path
 ) -> None:
-    """A last record that runs to the end of the file inside quotes was never closed."""
+    """A last record that runs to the end of the file inside quotes was never closed.
+
+    ``start_line`` is the physical line where the last chunk of records began: that
+    chunk is parsed again strictly, which reports a quote open at the end of the data.
+    """
     if not rows:
         return
     number, cells = rows[-1]
@@ -360,7 +366,8 @@ def _check_unclosed_quote(
     lines = text.splitlines(keepends=True)
     tail = "".join(lines[max(start_line - 1, 0) :])
     try:
-        list(csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True))
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             column = next(i for i, cell in enumerate(cells, 1) if "\n" in cell or "\r" in cell)
@@ -469,7 +476,9 @@ def _scan_entry(
                     )
                 if xml:
                     window = tail + chunk
-                    if any(marker in window for marker in _DTD_MARKERS):
+                    # "<!" (also as UTF-16) starts every DTD declaration; rare otherwise.
+                    suspect = b"<!" in window or b"<\x00!" in window or b"\x00<\x00!" in window
+                    if suspect and any(marker in window for marker in _DTD_MARKERS):
                         raise ReadError(
                             f"part {info.filename} declares XML entities (a DTD), which a"
                             " workbook never needs; the file was refused as unsafe",

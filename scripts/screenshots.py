@@ -66,6 +66,10 @@ def _import_wizard(app, window) -> None:  # type: ignore[no-untyped-def]
     page.start_import()
     _wait(app, page, page.STEP_RUN)
     window.grab().save(str(DOCS / "import-summary.png"))
+    page.reset()
+    window.import_file(ROOT / "tests" / "data" / "hostile" / "aborts_reader.xls")
+    _wait(app, page, page.STEP_FILE)
+    window.grab().save(str(DOCS / "import-refused.png"))
 
 
 def main() -> int:

@@ -119,15 +119,22 @@ class MainThreadGarbageCollector(QObject):
     def __init__(self, parent: QObject | None = None, interval_ms: int = 500) -> None:
         super().__init__(parent)
         self._thresholds = gc.get_threshold()
+        self._last_full = time.monotonic()
         gc.disable()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check)
         self.timer.start(interval_ms)
 
+    # A full collection walks every live object (a 100k-row import holds millions), which
+    # freezes the window for a few hundred milliseconds; the young generations are cheap.
+    FULL_EVERY_S = 30.0
+
     def check(self) -> None:
         first, second, third = gc.get_count()
-        if third > self._thresholds[2]:
+        now = time.monotonic()
+        if third > self._thresholds[2] and now - self._last_full >= self.FULL_EVERY_S:
             gc.collect(2)
+            self._last_full = now
         elif second > self._thresholds[1]:
             gc.collect(1)
         elif first > self._thresholds[0]:

@@ -387,6 +387,7 @@ class ImportPage(QWidget):
             message = "Reading was cancelled."
         self.file_error.setText(message)
         self.file_error.show()
+        self.status_message.emit(message)
 
     def _preview_ready(self, preview: ImportPreview) -> None:
         self.task = None
