@@ -319,9 +319,9 @@ def _notes(chosen: _Sheet, sheets: list[_Sheet], reader: _Reader) -> list[str]:
     rejoined = [record for record in reader.records if len(record.row_numbers) > 1]
     if rejoined:
         rows = sum(len(record.row_numbers) for record in rejoined)
-        people = len(rejoined)
+        persons = len(rejoined)
         notes.append(
-            f"{rows} rows of {people} {'person' if people == 1 else 'people'} who joined more"
+            f"{rows} rows of {persons} {'person' if persons == 1 else 'people'} who joined more"
             f" than once were folded into one record each."
         )
     return notes

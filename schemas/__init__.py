@@ -28,6 +28,9 @@ SCHEMA_FILES = (
     "import_targets.yaml",
     "header_aliases.yaml",
     "import_limits.yaml",
+    "picklist_synonyms.yaml",
+    "title_rules.yaml",
+    "engagement_rules.yaml",
 )
 
 _CODE = r"^[a-z0-9][a-z0-9_-]*$"
@@ -113,6 +116,55 @@ class ImportLimits(_Strict):
     max_compression_ratio: float = Field(default=200, gt=1)
 
 
+class LevelRule(_Strict):
+    level: str
+    words: tuple[str, ...] = Field(min_length=1)
+
+
+class FunctionRule(_Strict):
+    function: str
+    words: tuple[str, ...] = Field(min_length=1)
+
+
+class TitleRules(_Strict):
+    """Job level and function from a title: words per level and function, first match wins."""
+
+    not_an_executive: tuple[str, ...] = ()
+    chief_functions: Mapping[str, str] = Field(default_factory=dict)
+    levels: tuple[LevelRule, ...] = ()
+    default_level: str = "Individual Contributor"
+    acronym_functions: Mapping[str, str] = Field(default_factory=dict)
+    functions: tuple[FunctionRule, ...] = ()
+    default_function: str = "Other"
+
+
+class WebcastRules(_Strict):
+    high_ratio: float = Field(default=0.6, gt=0, le=1)
+    high_ratio_with_signal: float = Field(default=0.3, gt=0, le=1)
+    medium_ratio: float = Field(default=0.2, gt=0, le=1)
+    score_signal_share: float = Field(default=0.667, gt=0, le=1)
+
+
+class CrmScoreRules(_Strict):
+    high: float = 70
+    medium: float = 30
+
+
+class CheckInRules(_Strict):
+    contact_words: tuple[str, ...] = ()
+    several_sessions: int = Field(default=2, ge=2)
+
+
+class EngagementRules(_Strict):
+    """The DESIGN §4 engagement policy as numbers and words."""
+
+    webcast: WebcastRules = WebcastRules()
+    ratings: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
+    keywords: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
+    crm_score: CrmScoreRules = CrmScoreRules()
+    check_in: CheckInRules = CheckInRules()
+
+
 class CorporateSchema(_Strict):
     """The validated schema in force: defaults merged with a company folder."""
 
@@ -124,6 +176,10 @@ class CorporateSchema(_Strict):
     # Mapping target -> column headings that mean it (any language).
     header_aliases: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
     import_limits: ImportLimits = ImportLimits()
+    # Picklist -> value -> spellings that mean it.
+    picklist_synonyms: Mapping[str, Mapping[str, tuple[str, ...]]] = Field(default_factory=dict)
+    title_rules: TitleRules = TitleRules()
+    engagement_rules: EngagementRules = EngagementRules()
     source_dirs: tuple[Path, ...] = ()
 
     @model_validator(mode="after")
@@ -153,6 +209,34 @@ class CorporateSchema(_Strict):
         for target in self.header_aliases:
             if target not in targets:
                 raise ValueError(f"header aliases name unknown target {target!r}")
+        for picklist, synonyms in self.picklist_synonyms.items():
+            if picklist not in self.picklists:
+                raise ValueError(f"picklist synonyms name unknown picklist {picklist!r}")
+            for value in synonyms:
+                if value not in self.picklists[picklist]:
+                    raise ValueError(
+                        f"picklist synonyms give {value!r}, which is not in picklist {picklist!r}"
+                    )
+        levels = set(self.picklists.get("job_level", ()))
+        functions = set(self.picklists.get("job_function", ()))
+        rules = self.title_rules
+        named_levels = [rule.level for rule in rules.levels] + [rules.default_level]
+        named_functions = [rule.function for rule in rules.functions] + [
+            rules.default_function,
+            *rules.chief_functions.values(),
+            *rules.acronym_functions.values(),
+        ]
+        for level in named_levels:
+            if level not in levels:
+                raise ValueError(f"title rules name job level {level!r}, not in the picklist")
+        for function in named_functions:
+            if function not in functions:
+                raise ValueError(f"title rules name job function {function!r}, not in the picklist")
+        engagement = set(self.picklists.get("engagement_level", ()))
+        for table in (self.engagement_rules.ratings, self.engagement_rules.keywords):
+            for level in table:
+                if level not in engagement:
+                    raise ValueError(f"engagement rules name level {level!r}, not in the picklist")
         return self
 
     @cached_property
@@ -253,6 +337,9 @@ def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
         "picklists": {},
         "header_aliases": {},
         "import_limits": {},
+        "picklist_synonyms": {},
+        "title_rules": {},
+        "engagement_rules": {},
     }
     read_files: list[Path] = []
     for folder in dirs:
@@ -273,6 +360,29 @@ def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
                     combined[section] = _merge_keyed(
                         combined[section], value, _KEYED[section], path
                     )
+                elif section in ("title_rules", "engagement_rules"):
+                    if not isinstance(value, dict):
+                        raise SchemaError(f"Schema file {path}: {section} must be a mapping.")
+                    # A company file replaces the sections it names.
+                    combined[section] = {**combined[section], **value}
+                elif section == "picklist_synonyms":
+                    if not isinstance(value, dict) or not all(
+                        isinstance(v, dict) for v in value.values()
+                    ):
+                        raise SchemaError(
+                            f"Schema file {path}: picklist_synonyms must map each picklist to"
+                            " its values and their synonyms."
+                        )
+                    for picklist, values in value.items():
+                        known = combined["picklist_synonyms"].setdefault(picklist, {})
+                        for option, words in values.items():
+                            if not isinstance(words, list):
+                                raise SchemaError(
+                                    f"Schema file {path}: picklist_synonyms.{picklist}.{option}"
+                                    " must be a list."
+                                )
+                            merged = known.setdefault(option, [])
+                            merged.extend(str(w) for w in words if str(w) not in merged)
                 elif section == "import_limits":
                     if not isinstance(value, dict):
                         raise SchemaError(f"Schema file {path}: import_limits must be a mapping.")

@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from importers.base import CancelToken, MappedRecord, ProgressFn, no_progress
+from intake_app.core.engagement import RANK
 from intake_app.core.issues import Issue
 from intake_app.core.lead_values import (
+    RecordContext,
     email_key,
     first_pass,
     is_shared_mailbox,
@@ -61,9 +63,27 @@ class PlannedLead:
                 target.setdefault(name, value)
         for name, value in other.raw.items():
             self.raw.setdefault(name, value)
+        merge_outcomes(self.columns, other.columns)
         known = set(self.issues)
         self.issues.extend(issue for issue in other.issues if issue not in known)
         self.records.extend(other.records)
+
+
+def merge_outcomes(kept: dict[str, str], other: dict[str, str]) -> None:
+    """Merge a person's rows (DESIGN §4).
+
+    The highest engagement wins; for consent any opt-out wins, else any opt-in.
+    """
+    rank_other = RANK.get(other.get("engagement_level", ""), 0)
+    if rank_other > RANK.get(kept.get("engagement_level", ""), 0):
+        kept["engagement_level"] = other["engagement_level"]
+        if "engagement_detail" in other:
+            kept["engagement_detail"] = other["engagement_detail"]
+    consents = {kept.get("consent"), other.get("consent")}
+    if "opted_out" in consents:
+        kept["consent"] = "opted_out"
+    elif "opted_in" in consents:
+        kept["consent"] = "opted_in"
 
 
 @dataclass(frozen=True)
@@ -95,6 +115,7 @@ def plan_batch(
     schema: CorporateSchema,
     *,
     lead_source: str | None = None,
+    context: RecordContext | None = None,
     total: int = 0,
     progress: ProgressFn = no_progress,
     cancel: CancelToken | None = None,
@@ -108,7 +129,7 @@ def plan_batch(
                 cancel.check()
             progress(count, total)
         plan.records += 1
-        cleaned = first_pass(record.fields, schema)
+        cleaned = first_pass(record.fields, schema, context)
         reason = screen(cleaned.columns, cleaned.raw)
         if reason is not None:
             plan.rejected.append(RejectedRecord(record, reason))

@@ -13,10 +13,20 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 
-from intake_app.core.geo import lookup_country
+from intake_app.core.engagement import ListContext, derive_engagement
 from intake_app.core.issues import Issue
+from intake_app.core.normalise.contact import (
+    Normalised,
+    normalise_country,
+    normalise_email,
+    normalise_phone,
+    normalise_postal_code,
+    normalise_state,
+    normalise_website,
+)
+from intake_app.core.normalise.people import classify_title, name_case
+from intake_app.core.normalise.picklists import match_picklist
 from schemas import CorporateSchema
 
 # Zero-width characters and the byte-order mark, which spreadsheets leave in cells.
@@ -116,60 +126,106 @@ class FirstPass:
     issues: list[Issue] = field(default_factory=list)
 
 
-def _email(value: str, result: FirstPass) -> None:
-    try:
-        checked = validate_email(value, check_deliverability=False)
-    except EmailNotValidError as exc:
-        result.issues.append(Issue("email", "invalid_email", "error", f"E-mail {value!r}: {exc}"))
-        return
-    result.columns["email"] = checked.normalized.casefold()
+@dataclass(frozen=True)
+class RecordContext:
+    """What a record's values are read against: the event's country and the kind of list."""
+
+    default_country: str | None = None  # the event's country: the region of bare phone numbers
+    list: ListContext = field(default_factory=lambda: ListContext(None))
 
 
 def _picklist(name: str, value: str, schema: CorporateSchema, result: FirstPass) -> None:
     spec = next((s for s in schema.fields if s.name == name), None)
-    allowed = schema.picklists.get(spec.picklist or "", ()) if spec else ()
-    match = next((option for option in allowed if option.casefold() == value.casefold()), None)
-    if match:
-        result.columns[name] = match
-    else:
-        result.issues.append(
-            Issue(name, "not_in_picklist", "warning", f"{value!r} is not a {name} value yet")
-        )
+    picklist = spec.picklist if spec and spec.picklist else name
+    match = match_picklist(schema, picklist, value)
+    if match.value is not None:
+        result.columns[name] = match.value
+        if match.how == "fuzzy":
+            result.issues.append(
+                Issue(name, "picklist_near_match", "info", f"{value!r} was read as {match.value!r}")
+            )
+        return
+    hint = (
+        f"; did you mean {' or '.join(map(repr, match.suggestions))}?" if match.suggestions else ""
+    )
+    result.issues.append(
+        Issue(name, "not_in_picklist", "warning", f"{value!r} is not a {name} value{hint}")
+    )
 
 
-def first_pass(fields: dict[str, str], schema: CorporateSchema) -> FirstPass:
-    """Clean one mapped record (target name -> text) into lead columns and raw values."""
+def _take(name: str, found: Normalised, result: FirstPass) -> None:
+    result.issues.extend(found.issues)
+    if found.value is None:
+        return
+    limit = TEXT_COLUMNS.get(name)
+    if limit is not None and len(found.value) > limit:
+        result.issues.append(Issue(name, "too_long", "warning", f"Cut to {limit} characters"))
+    result.columns[name] = found.value[:limit] if limit else found.value
+
+
+def _text(name: str, text: str, result: FirstPass) -> None:
+    limit = TEXT_COLUMNS[name]
+    if len(text) > limit:
+        result.issues.append(Issue(name, "too_long", "warning", f"Cut to {limit} characters"))
+    result.columns[name] = text[:limit]
+
+
+def first_pass(
+    fields: dict[str, str], schema: CorporateSchema, context: RecordContext | None = None
+) -> FirstPass:
+    """Normalise one mapped record (target name -> text) into lead columns and raw values.
+
+    Every value as read is kept in ``raw``; a column gets a value only when the
+    normaliser is sure of it, and every doubt becomes an issue. Job level and
+    function come from the title when the file does not give them; the engagement
+    level from the schema's rules for this kind of list.
+    """
+    context = context or RecordContext()
     result = FirstPass()
     lead_fields = set(schema.field_names())
+    texts: dict[str, str] = {}
     for name, value in fields.items():
         text = clean_text(value)
-        if not text:
-            continue
-        result.raw[name] = value
+        if text:
+            texts[name] = text
+            result.raw[name] = value
+    if "country" in texts:
+        _take("country", normalise_country(texts["country"]), result)
+    country = result.columns.get("country") or context.default_country
+    for name, text in texts.items():
         if name not in lead_fields:
-            result.extra[name] = text  # import targets: minutes, rating, ... for later rules
+            result.extra[name] = text  # import targets: minutes, rating, ... for the rules
+        elif name in ("first_name", "last_name"):
+            _text(name, name_case(text, last_name=name == "last_name"), result)
         elif name == "email":
-            _email(text, result)
-        elif name == "country":
-            code = lookup_country(text)
-            if code:
-                result.columns["country"] = code
-            else:
-                result.issues.append(
-                    Issue("country", "unknown_country", "warning", f"Unknown country {text!r}")
-                )
-        elif name in PICKLIST_COLUMNS:
+            _take("email", normalise_email(text), result)
+        elif name in ("phone", "mobile_phone"):
+            found = normalise_phone(text, country)
+            _take(name, found if name == "phone" else found.for_field(name), result)
+            extension = found.extra.get("phone_ext")
+            if extension and name == "phone" and "phone_ext" not in texts:
+                result.columns["phone_ext"] = extension
+        elif name == "state":
+            _take("state", normalise_state(text, result.columns.get("country")), result)
+        elif name == "postal_code":
+            _take("postal_code", normalise_postal_code(text, country), result)
+        elif name == "website":
+            _take("website", normalise_website(text), result)
+        elif name in PICKLIST_COLUMNS or name == "consent":
             _picklist(name, text, schema, result)
         elif name in TEXT_COLUMNS:
-            limit = TEXT_COLUMNS[name]
-            if len(text) > limit:
-                result.issues.append(
-                    Issue(name, "too_long", "warning", f"Cut to {limit} characters")
-                )
-            result.columns[name] = text[:limit]
-        else:
-            # state, engagement, consent...: the normaliser decides; raw is kept.
-            continue
+            _text(name, text, result)
+        # country was read first; engagement_level and consent_at are read below.
+    title = texts.get("job_title")
+    if title and not ("job_level" in result.columns and "job_function" in result.columns):
+        found_title = classify_title(title, schema.title_rules)
+        if found_title is not None:
+            result.columns.setdefault("job_level", found_title.level)
+            result.columns.setdefault("job_function", found_title.function)
+            result.extra["title_rule"] = found_title.reason
+    engagement = derive_engagement(texts, context.list, schema.engagement_rules)
+    result.columns["engagement_level"] = engagement.level
+    result.columns["engagement_detail"] = engagement.detail
     return result
 
 

@@ -31,9 +31,12 @@ from importers.base import (
 )
 from importers.mapping import compare_headers, header_signature, map_record
 from importers.pipeline import prepare
+from importers.profiles import ProfileError, get_profile
 from importers.readers import read_file
-from intake_app.core.batch import BatchPlan, PlannedLead, plan_batch
+from intake_app.core.batch import BatchPlan, PlannedLead, merge_outcomes, plan_batch
+from intake_app.core.engagement import ListContext
 from intake_app.core.errors import NotFoundError, ValidationError
+from intake_app.core.lead_values import RecordContext
 from intake_app.db.base import utcnow
 from intake_app.db.models import (
     Event,
@@ -46,7 +49,7 @@ from intake_app.db.models import (
 )
 from intake_app.services import audit
 from intake_app.services.context import AppContext
-from schemas import CorporateSchema
+from schemas import CorporateSchema, EventType
 
 _CHUNK = 1000
 
@@ -119,6 +122,34 @@ class ImportSummary:
             "skipped_reasons": self.skipped_reasons,
             "notes": self.notes,
         }
+
+
+def _list_kind(preview: ImportPreview, event_type: EventType | None) -> str | None:
+    """What kind of list this is, for the engagement rules.
+
+    The profile's kind, else the event's channel (a webcast's list without a
+    known profile is read as a webcast report).
+    """
+    if preview.match is not None:
+        try:
+            return get_profile(preview.match.name).kind
+        except ProfileError:
+            pass
+    if event_type is not None:
+        return "webcast" if event_type.channel == "online" else "in_person"
+    return None
+
+
+def _session_minutes(preview: ImportPreview, event: Event) -> float | None:
+    """The session's length: the report's own figure, else the event's, if under a day."""
+    stated = preview.table.session.get("duration_minutes")
+    if isinstance(stated, int | float) and stated > 0:
+        return float(stated)
+    if event.start_has_time and event.end_has_time and event.end_at and event.start_at:
+        minutes = (event.end_at - event.start_at).total_seconds() / 60
+        if 0 < minutes < 24 * 60:
+            return minutes
+    return None
 
 
 def read_limits(schema: CorporateSchema) -> ReadLimits:
@@ -307,6 +338,10 @@ class ImportService:
                 raise NotFoundError(f"There is no event with id {event_id}.")
             event_type = self.ctx.schema.event_type(event.event_type)
             event_name = event.name
+            context = RecordContext(
+                default_country=event.country,
+                list=ListContext(_list_kind(preview, event_type), _session_minutes(preview, event)),
+            )
         if not force:
             earlier = self.previous_batch(event_id, preview.facts.sha256)
             if earlier is not None:
@@ -321,6 +356,7 @@ class ImportService:
             preview.mapped_records(),
             self.ctx.schema,
             lead_source=event_type.lead_source if event_type else None,
+            context=context,
             total=total,
             progress=lambda done, _t: progress(done, total * 2),
             cancel=cancel,
@@ -592,10 +628,21 @@ def _lead_values(lead: PlannedLead, batch: ImportBatch) -> dict[str, Any]:
 
 
 def _merge_into(stored: Lead, lead: PlannedLead) -> None:
-    """A second list for the same event: fill what the stored lead lacks, keep what it has."""
+    """A second list for the same event: fill what the stored lead lacks, keep what it has.
+
+    The highest engagement and any opt-out win (DESIGN §4).
+    """
+    outcome = {"engagement_level": stored.engagement_level, "consent": stored.consent}
+    if stored.engagement_detail:
+        outcome["engagement_detail"] = stored.engagement_detail
+    if stored.engagement_level in (None, "", "Unknown"):
+        outcome.pop("engagement_level")
+    merge_outcomes(outcome, lead.columns)
     for name, value in lead.columns.items():
         if getattr(stored, name, None) in (None, ""):
             setattr(stored, name, value)
+    for name, value in outcome.items():
+        setattr(stored, name, value)
     stored.raw_fields = {**lead.raw, **(stored.raw_fields or {})}
     extra = dict(stored.extra_fields or {})
     for name, value in lead.extra.items():

@@ -58,7 +58,9 @@ def test_picklists_take_only_known_values(schema):
 def test_import_targets_go_to_extra_not_columns(schema):
     done = first_pass({"minutes_attended": "52", "rating": "Hot", "first_name": "Ada"}, schema)
     assert done.extra == {"minutes_attended": "52", "rating": "Hot"}
-    assert done.columns == {"first_name": "Ada"}
+    assert set(done.columns) == {"first_name", "engagement_level", "engagement_detail"}
+    # No kind of list given: minutes alone read as a webcast without a known length.
+    assert done.columns["engagement_level"] == "Medium"
 
 
 def test_overlong_text_is_cut_with_an_issue(schema):

@@ -101,11 +101,26 @@ def test_company_folder_adds_a_type_and_overrides_one(company: Path) -> None:
 
 def test_company_picklist_replaces_the_default_list(company: Path) -> None:
     write(company, "picklists.yaml", "picklists:\n  job_level: [Executive, Staff, Unknown]\n")
+    # The title rules must name the company's levels.
+    write(
+        company,
+        "title_rules.yaml",
+        "title_rules:\n  levels:\n    - {level: Executive, words: [chief, vp, director]}\n"
+        "  default_level: Staff\n",
+    )
 
     schema = load_schema(company)
 
     assert schema.picklists["job_level"] == ("Executive", "Staff", "Unknown")
     assert "Tradeshow" in schema.picklists["lead_source"]  # other lists untouched
+    assert schema.title_rules.default_level == "Staff"
+
+
+def test_title_rules_that_name_a_missing_level_are_refused(company: Path) -> None:
+    write(company, "picklists.yaml", "picklists:\n  job_level: [Executive, Staff, Unknown]\n")
+
+    with pytest.raises(SchemaError, match="title rules name job level 'Individual Contributor'"):
+        load_schema(company)
 
 
 def test_invalid_yaml_names_file_and_line(company: Path) -> None:
