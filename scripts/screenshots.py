@@ -72,6 +72,31 @@ def _import_wizard(app, window) -> None:  # type: ignore[no-untyped-def]
     window.grab().save(str(DOCS / "import-refused.png"))
 
 
+def _leads_page(app, window, ctx) -> None:  # type: ignore[no-untyped-def]
+    """The Leads page over a badge-scan list and a workbook, a flagged lead selected."""
+    from intake_app.services.imports import ImportService
+
+    data = ROOT / "tests" / "data"
+    from intake_app.services.events import EventService
+
+    rsa = next(event for event in EventService(ctx).list() if event.name.startswith("RSA"))
+    service = ImportService(ctx)
+    for path in (data / "imports" / "badge_scan.csv", data / "workbooks" / "badge_scan.xlsx"):
+        service.run(service.preview(path), rsa.id)
+    page = window.leads_page
+    page.reload_events(select_id=rsa.id)
+    window.show_page("leads")
+    window.resize(1400, 700)
+    page.splitter.setSizes([1000, 400])
+    model = page.model
+    flagged = next(n for n in range(model.rowCount()) if model.row(n).issues)
+    page.table.selectRow(flagged)
+    window.statusBar().clearMessage()
+    app.processEvents()
+    window.grab().save(str(DOCS / "leads-page.png"))
+    window.resize(1180, 640)
+
+
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="intake-shots-"))
     os.environ["INTAKE_DATA_DIR"] = str(workdir / "data")
@@ -125,6 +150,7 @@ def main() -> int:
     dialog.reject()
 
     _import_wizard(app, window)
+    _leads_page(app, window, ctx)
 
     window.show_page("dashboard")
     app.processEvents()

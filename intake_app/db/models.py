@@ -170,6 +170,8 @@ class Lead(Base):
     raw_fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Per-field issues: [{"field", "code", "severity", "message"}].
     issues: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # len(issues), kept beside them so lists filter and sort on it in SQL (migration 0003).
+    issue_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     program_status: Mapped[str | None] = mapped_column(String(80))
     # active, or rejected / merged / erased (kept for the audit trail).
@@ -187,7 +189,10 @@ class Lead(Base):
     person: Mapped[Person] = relationship(back_populates="leads")
     source_rows: Mapped[list[SourceRow]] = relationship(back_populates="lead")
 
-    __table_args__ = (UniqueConstraint("event_id", "person_id", name="one_lead_per_person"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "person_id", name="one_lead_per_person"),
+        Index("ix_leads_event_id_issue_count", "event_id", "issue_count"),
+    )
 
 
 class SourceRow(Base):

@@ -21,6 +21,7 @@ from intake_app import APP_NAME, __version__
 from intake_app.gui.pages.empty import EmptyStatePage
 from intake_app.gui.pages.events import EventsPage
 from intake_app.gui.pages.import_page import ImportPage
+from intake_app.gui.pages.leads import LeadsPage
 from intake_app.gui.prompts import Prompts
 from intake_app.paths import user_config_dir
 from intake_app.services.context import AppContext
@@ -41,12 +42,6 @@ PENDING_PAGES = (
         "The intake SLA dashboard is not built yet.\n\nIt will show every event's intake"
         " deadline and status (on track, due soon, overdue, met) once the SLA clock lands."
         " Until then, manage your events on the Events page (Ctrl+2).",
-    ),
-    PendingPage(
-        "leads",
-        "Leads",
-        "There are no leads to show: lead import is not built yet.\n\nThis page will list every"
-        " imported lead with its normalised fields, engagement level and issues.",
     ),
     PendingPage(
         "duplicates",
@@ -102,6 +97,7 @@ class MainWindow(QMainWindow):
 
         self.events_page = EventsPage(ctx, self.prompts)
         self.import_page = ImportPage(ctx, self.prompts)
+        self.leads_page = LeadsPage(ctx, self.prompts)
         pending = {page.key: page for page in PENDING_PAGES}
         self.pages: dict[str, QWidget] = {}
         for number, key in enumerate(NAVIGATION, start=1):
@@ -111,6 +107,9 @@ class MainWindow(QMainWindow):
             elif key == "import":
                 page = self.import_page
                 title = "Import"
+            elif key == "leads":
+                page = self.leads_page
+                title = "Leads"
             else:
                 page = EmptyStatePage(pending[key].title, pending[key].message)
                 title = pending[key].title
@@ -140,6 +139,11 @@ class MainWindow(QMainWindow):
         self.import_page.status_message.connect(self._flash)
         self.events_page.events_changed.connect(self.import_page.reload_events)
         self.import_page.imported.connect(lambda _summary: self.events_page.refresh())
+        self.import_page.imported.connect(
+            lambda summary: self.leads_page.reload_events(select_id=summary.event_id)
+        )
+        self.events_page.events_changed.connect(self.leads_page.reload_events)
+        self.leads_page.status_message.connect(self._flash)
         self.setAcceptDrops(True)
 
         self._build_menus()
@@ -167,6 +171,14 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
 
         edit_menu = self.menuBar().addMenu("&Edit")
+        undo = self.leads_page.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        redo = self.leads_page.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+        edit_menu.addSeparator()
+        self.undo_action, self.redo_action = undo, redo
         find = QAction("&Filter events", self)
         find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         find.triggered.connect(self._focus_filter)

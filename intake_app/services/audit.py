@@ -10,6 +10,11 @@ from sqlalchemy.orm import Session
 from intake_app.db.models import AuditEntry
 
 
+def plain(value: Any) -> Any:
+    """A value as the audit log stores it (dates as ISO text)."""
+    return _plain(value)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()

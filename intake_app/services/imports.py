@@ -622,6 +622,7 @@ def _lead_values(lead: PlannedLead, batch: ImportBatch) -> dict[str, Any]:
         "extra_fields": extra,
         "raw_fields": lead.raw,
         "issues": [issue.to_dict() for issue in lead.issues],
+        "issue_count": len(lead.issues),
         "created_at": utcnow(),
         "updated_at": utcnow(),
     }
@@ -654,3 +655,4 @@ def _merge_into(stored: Lead, lead: PlannedLead) -> None:
         for issue in lead.issues
         if tuple(sorted(issue.to_dict().items())) not in known
     ]
+    stored.issue_count = len(stored.issues)

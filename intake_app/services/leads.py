@@ -1,14 +1,23 @@
-"""Reading the leads of an event, as stored."""
+"""The leads of an event: reading them as stored, paging them for the grid, editing them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
 
-from intake_app.core.errors import NotFoundError
-from intake_app.db.models import Event, ImportBatch, Lead, SourceRow
+from intake_app.core.errors import NotFoundError, ValidationError
+from intake_app.core.lead_values import clean_text
+from intake_app.core.normalise.contact import (
+    normalise_country,
+    normalise_email,
+    normalise_phone,
+    normalise_website,
+)
+from intake_app.core.normalise.picklists import match_picklist
+from intake_app.db.models import AuditEntry, Event, ImportBatch, Lead, SourceRow
+from intake_app.services import audit
 from intake_app.services.context import AppContext
 
 CANONICAL_COLUMNS = (
@@ -84,3 +93,243 @@ class LeadService:
                 )
                 for lead in leads
             ]
+
+
+# ------------------------------------------------------------------ the Leads page
+
+GRID_COLUMNS = (
+    "first_name", "last_name", "email", "company", "country", "state", "job_title", "job_level",
+    "job_function", "industry", "engagement_level", "engagement_detail", "phone", "mobile_phone",
+    "city", "postal_code", "website", "lead_source", "consent", "notes",
+)  # fmt: skip
+EDITABLE = frozenset(GRID_COLUMNS) | {"street", "phone_ext", "consent_text"}
+PICKLIST_FIELDS = {
+    "job_level": "job_level",
+    "job_function": "job_function",
+    "industry": "industry",
+    "lead_source": "lead_source",
+    "engagement_level": "engagement_level",
+    "consent": "consent",
+}
+SEARCHED = ("first_name", "last_name", "email", "company", "job_title")
+
+
+@dataclass(frozen=True)
+class LeadQuery:
+    """Which of an event's leads a grid shows, in which order."""
+
+    event_id: int
+    text: str = ""
+    only_issues: bool = False
+    sort: str | None = None  # a GRID_COLUMNS name, or "issue_count"; None: as stored
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class GridRow:
+    id: int
+    values: dict[str, Any]
+    issues: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change to one lead's field, with what it replaced (for undo)."""
+
+    lead_id: int
+    field: str
+    old: Any
+    new: Any
+    old_issues: list[dict[str, Any]]
+    old_detail: str | None = None
+
+
+def _filtered(query: LeadQuery) -> Select[Any]:
+    statement = select(Lead).where(Lead.event_id == query.event_id)
+    words = query.text.split()
+    for word in words:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        statement = statement.where(
+            or_(*(getattr(Lead, name).ilike(pattern, escape="\\") for name in SEARCHED))
+        )
+    if query.only_issues:
+        statement = statement.where(Lead.issue_count > 0)
+    return statement
+
+
+class LeadGridService:
+    """Pages of an event's leads for the grid, and edits of their fields with audit."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def count(self, query: LeadQuery) -> int:
+        with self.ctx.db.read() as session:
+            statement = _filtered(query).with_only_columns(func.count(Lead.id))
+            return int(session.scalar(statement) or 0)
+
+    def page(self, query: LeadQuery, offset: int, limit: int) -> list[GridRow]:
+        """Rows ``offset`` .. ``offset + limit`` of the query, sorted in SQL."""
+        columns = [getattr(Lead, name) for name in GRID_COLUMNS]
+        statement = _filtered(query).with_only_columns(Lead.id, Lead.issues, *columns)
+        if query.sort in (*GRID_COLUMNS, "issue_count"):
+            column = getattr(Lead, query.sort)
+            statement = statement.order_by(column.desc() if query.descending else column.asc())
+        statement = statement.order_by(Lead.id).offset(offset).limit(limit)
+        with self.ctx.db.read() as session:
+            return [
+                GridRow(
+                    id=row[0],
+                    issues=list(row[1] or []),
+                    values=dict(zip(GRID_COLUMNS, row[2:], strict=True)),
+                )
+                for row in session.execute(statement)
+            ]
+
+    def details(self, lead_id: int) -> tuple[LeadRecord, list[AuditView]]:
+        """One lead with its raw values, and its audit history (newest first)."""
+        with self.ctx.db.read() as session:
+            lead = session.get(Lead, lead_id)
+            if lead is None:
+                raise NotFoundError(f"There is no lead with id {lead_id}.")
+            rows = session.execute(
+                select(SourceRow.row_numbers, ImportBatch.file_name)
+                .join(ImportBatch, ImportBatch.id == SourceRow.batch_id)
+                .where(SourceRow.lead_id == lead_id)
+            ).all()
+            record = LeadRecord(
+                id=lead.id,
+                event_id=lead.event_id,
+                person_id=lead.person_id,
+                values={name: getattr(lead, name) for name in CANONICAL_COLUMNS},
+                issues=list(lead.issues or []),
+                extra={**dict(lead.extra_fields or {}), "raw": dict(lead.raw_fields or {})},
+                source_file=rows[0][1] if rows else None,
+                source_rows=sorted(int(n) for numbers, _ in rows for n in numbers),
+                status=lead.status,
+            )
+            history = [
+                AuditView(entry.at, entry.user, entry.action, dict(entry.changes), entry.reason)
+                for entry in session.scalars(
+                    select(AuditEntry)
+                    .where(AuditEntry.entity == "lead", AuditEntry.entity_id == lead_id)
+                    .order_by(AuditEntry.id.desc())
+                )
+            ]
+        return record, history
+
+    # ------------------------------------------------------------ edits
+
+    def check_value(self, field: str, text: str | None) -> str | None:
+        """The value to store for ``field`` when a person types ``text``.
+
+        Raises:
+            ValidationError: the field cannot be edited, or the text is not a valid value.
+        """
+        if field not in EDITABLE:
+            raise ValidationError(f"{field!r} cannot be edited here.", field)
+        clean = clean_text(text or "")
+        if not clean:
+            if field in ("engagement_level", "consent"):
+                return "Unknown" if field == "engagement_level" else "unknown"
+            return None
+        schema = self.ctx.schema
+        if field in PICKLIST_FIELDS:
+            match = match_picklist(schema, PICKLIST_FIELDS[field], clean)
+            if match.value is None or match.how == "fuzzy":
+                allowed = ", ".join(schema.picklists.get(PICKLIST_FIELDS[field], ()))
+                raise ValidationError(
+                    f"{clean!r} is not a {field} value; choose one of {allowed}.", field
+                )
+            return match.value
+        checks = {
+            "email": lambda: normalise_email(clean),
+            "phone": lambda: normalise_phone(clean, None),
+            "mobile_phone": lambda: normalise_phone(clean, None),
+            "country": lambda: normalise_country(clean),
+            "website": lambda: normalise_website(clean),
+        }
+        if field in checks:
+            found = checks[field]()
+            if found.value is None:
+                reason = found.issues[0].message if found.issues else "it is not valid"
+                raise ValidationError(f"{clean!r} cannot be stored as {field}: {reason}", field)
+            return found.value
+        if field in ("first_name", "last_name"):
+            return clean[:255]
+        return clean
+
+    def update(
+        self, lead_ids: list[int], field: str, text: str | None, *, reason: str | None = None
+    ) -> list[Edit]:
+        """Set ``field`` on every lead in ``lead_ids`` to the checked value.
+
+        One transaction, an audit entry per lead. The field's open issues are
+        closed: a person decided the value.
+
+        Raises:
+            ValidationError: the value is not valid for the field.
+            NotFoundError: a lead does not exist.
+        """
+        value = self.check_value(field, text)
+        edits: list[Edit] = []
+        with self.ctx.db.write() as session:
+            for lead_id in lead_ids:
+                lead = session.get(Lead, lead_id)
+                if lead is None:
+                    raise NotFoundError(f"There is no lead with id {lead_id}.")
+                old = getattr(lead, field)
+                if old == value:
+                    continue
+                issues = list(lead.issues or [])
+                edit = Edit(lead_id, field, old, value, issues, lead.engagement_detail)
+                setattr(lead, field, value)
+                lead.issues = [issue for issue in issues if issue.get("field") != field]
+                lead.issue_count = len(lead.issues)
+                if field == "engagement_level":
+                    lead.engagement_detail = f"set by hand by {self.ctx.user}"
+                audit.record(
+                    session,
+                    user=self.ctx.user,
+                    action="edit",
+                    entity="lead",
+                    entity_id=lead_id,
+                    event_id=lead.event_id,
+                    changes={field: [audit.plain(old), audit.plain(value)]},
+                    reason=reason,
+                )
+                edits.append(edit)
+        return edits
+
+    def revert(self, edits: list[Edit]) -> None:
+        """Put back what ``edits`` replaced (undo); audited as an undo."""
+        with self.ctx.db.write() as session:
+            for edit in edits:
+                lead = session.get(Lead, edit.lead_id)
+                if lead is None:
+                    continue
+                current = getattr(lead, edit.field)
+                setattr(lead, edit.field, edit.old)
+                lead.issues = list(edit.old_issues)
+                lead.issue_count = len(lead.issues)
+                if edit.field == "engagement_level":
+                    lead.engagement_detail = edit.old_detail
+                audit.record(
+                    session,
+                    user=self.ctx.user,
+                    action="undo",
+                    entity="lead",
+                    entity_id=edit.lead_id,
+                    event_id=lead.event_id,
+                    changes={edit.field: [audit.plain(current), audit.plain(edit.old)]},
+                )
+
+
+@dataclass(frozen=True)
+class AuditView:
+    at: Any
+    user: str
+    action: str
+    changes: dict[str, Any]
+    reason: str | None

@@ -1,0 +1,349 @@
+"""The Leads page: an event's stored leads, their issues, edits with undo, and details.
+
+The grid pages through the event's leads in SQL (:class:`LeadsTableModel`). A
+flagged cell is tinted and says why in its tooltip; "Only with issues" narrows
+the list to the leads that need a look. Double-click a cell (or press F2) to edit
+it: picklist fields offer their values, every edit is checked by the same rules
+as the import, stored with an audit entry, and undone with Ctrl+Z. Select several
+rows to set their engagement level at once. The pane on the right shows the
+selected lead's values as read and as stored, its issues and its history.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intake_app.core.errors import IntakeError
+from intake_app.gui.item_models.leads_model import LABELS, LeadsTableModel
+from intake_app.gui.prompts import Prompts
+from intake_app.services.context import AppContext
+from intake_app.services.events import EventService
+from intake_app.services.leads import PICKLIST_FIELDS, Edit, LeadGridService, LeadQuery
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class PicklistDelegate(QStyledItemDelegate):
+    """A combo box of the picklist's values for picklist columns; a line edit elsewhere."""
+
+    def __init__(self, model: LeadsTableModel, picklists: dict[str, tuple[str, ...]]) -> None:
+        super().__init__()
+        self.model = model
+        self.picklists = picklists
+
+    def createEditor(  # noqa: N802 - Qt's name
+        self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex
+    ) -> QWidget:
+        field = self.model.field(index.column())
+        if field in PICKLIST_FIELDS:
+            combo = QComboBox(parent)
+            combo.addItem("", "")
+            for value in self.picklists.get(PICKLIST_FIELDS[field], ()):
+                combo.addItem(value, value)
+            combo.setAccessibleName(LABELS.get(field, field))
+            return combo
+        return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:  # noqa: N802
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(editor.findData(index.data(Qt.ItemDataRole.EditRole)), 0))
+            return
+        super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: Any, index: AnyIndex) -> None:  # noqa: N802
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+            return
+        super().setModelData(editor, model, index)
+
+
+class EditCommand(QUndoCommand):
+    """One stored edit (of one or many leads), undone and redone through the service."""
+
+    def __init__(self, page: LeadsPage, edits: list[Edit], text: str | None) -> None:
+        field = edits[0].field
+        who = f"{len(edits)} leads" if len(edits) > 1 else "a lead"
+        super().__init__(f"Set {LABELS.get(field, field)} of {who}")
+        self.page = page
+        self.edits = edits
+        self.text_value = text
+        self.done = True  # the edit is stored before the command is pushed
+
+    def undo(self) -> None:
+        self.page.grid.revert(self.edits)
+        for edit in self.edits:
+            self.page.model.apply(edit.lead_id, edit.field, edit.old, list(edit.old_issues))
+        self.page.after_change()
+
+    def redo(self) -> None:
+        if self.done:
+            self.done = False
+            return
+        ids = [edit.lead_id for edit in self.edits]
+        self.edits = self.page.grid.update(ids, self.edits[0].field, self.text_value)
+        self.page.show_edits(self.edits)
+        self.page.after_change()
+
+
+class LeadsPage(QWidget):
+    """The Leads page.
+
+    Signals:
+        status_message(str): one line for the status bar.
+    """
+
+    status_message = Signal(str)
+
+    def __init__(self, ctx: AppContext, prompts: Prompts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.prompts = prompts
+        self.grid = LeadGridService(ctx)
+        self.undo_stack = QUndoStack(self)
+
+        title = QLabel("Leads")
+        title.setObjectName("pageTitle")
+        self.event_combo = QComboBox()
+        self.event_combo.setMinimumWidth(320)
+        self.event_combo.setAccessibleName("Event")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter by name, e-mail, company or title")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Filter leads")
+        self.only_issues = QCheckBox("Only with &issues")
+        self.only_issues.setToolTip("Show only the leads with a value that needs a look")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.engagement_button = QToolButton()
+        self.engagement_button.setText("Set &engagement")
+        self.engagement_button.setToolTip("Set the engagement level of the selected leads")
+        self.engagement_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.engagement_button)
+        for level in ctx.schema.picklists.get("engagement_level", ()):
+            action = QAction(level, menu)
+            action.triggered.connect(lambda _checked=False, lv=level: self.set_engagement(lv))
+            menu.addAction(action)
+        self.engagement_button.setMenu(menu)
+
+        self.model = LeadsTableModel(self.grid, self.edit)
+        self.table = QTableView()
+        self.table.setObjectName("leadsTable")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setDefaultSectionSize(130)
+        self.table.setColumnWidth(0, 56)
+        self.delegate = PicklistDelegate(self.model, dict(ctx.schema.picklists))
+        self.table.setItemDelegate(self.delegate)
+        self.details = QTextBrowser()
+        self.details.setObjectName("leadDetails")
+        self.details.setOpenLinks(False)
+        self.details.setMinimumWidth(280)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Event"))
+        bar.addWidget(self.event_combo)
+        bar.addSpacing(12)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.only_issues)
+        bar.addWidget(self.engagement_button)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        self.splitter = splitter
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.count_label)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.run_query)
+        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self.only_issues.toggled.connect(lambda _on: self.run_query())
+        self.event_combo.currentIndexChanged.connect(lambda _i: self._event_changed())
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_details())
+        self.reload_events()
+
+    # ------------------------------------------------------------ events and query
+
+    def reload_events(self, select_id: int | None = None) -> None:
+        current = select_id if select_id is not None else self.event_combo.currentData()
+        events = EventService(self.ctx).list()
+        self.event_combo.blockSignals(True)
+        self.event_combo.clear()
+        for record in events:
+            self.event_combo.addItem(
+                f"{record.name}  ({record.start.isoformat()[:10]}, {record.lead_count} leads)",
+                record.id,
+            )
+        if not events:
+            self.event_combo.addItem("No events yet: create one on the Events page", None)
+        index = self.event_combo.findData(current) if current is not None else -1
+        self.event_combo.setCurrentIndex(index if index >= 0 else 0)
+        self.event_combo.blockSignals(False)
+        self._event_changed()
+
+    def select_event(self, event_id: int) -> None:
+        index = self.event_combo.findData(event_id)
+        if index >= 0:
+            self.event_combo.setCurrentIndex(index)
+
+    def _event_changed(self) -> None:
+        self.undo_stack.clear()  # edits of another event are not undone from here
+        self.run_query()
+
+    def current_query(self) -> LeadQuery | None:
+        event_id = self.event_combo.currentData()
+        if event_id is None:
+            return None
+        header = self.table.horizontalHeader()
+        column = header.sortIndicatorSection()
+        sort = self.model.field(column) if 0 <= column < self.model.columnCount() else None
+        descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        return LeadQuery(
+            int(event_id),
+            self.search.text().strip(),
+            self.only_issues.isChecked(),
+            sort,
+            descending,
+        )
+
+    def run_query(self) -> None:
+        self.model.set_query(self.current_query())
+        self._update_count()
+        self.show_details()
+
+    def _update_count(self) -> None:
+        query = self.model.query
+        if query is None:
+            self.count_label.setText("")
+            return
+        filtered = " matching the filter" if query.text or query.only_issues else ""
+        self.count_label.setText(f"{self.model.total:,} lead(s){filtered}")
+
+    # ------------------------------------------------------------ edits
+
+    def edit(self, lead_ids: list[int], field: str, text: str | None) -> bool:
+        """Store an edit (from the grid or a bulk action) and put it on the undo stack."""
+        try:
+            edits = self.grid.update(lead_ids, field, text)
+        except IntakeError as exc:
+            self.prompts.error(self, "Edit lead", str(exc))
+            return False
+        if not edits:
+            return False
+        self.show_edits(edits)
+        self.undo_stack.push(EditCommand(self, edits, text))
+        self.after_change()
+        label = LABELS.get(field, field)
+        self.status_message.emit(f"{label} set on {len(edits)} lead(s). Undo with Ctrl+Z.")
+        return True
+
+    def show_edits(self, edits: list[Edit]) -> None:
+        for edit in edits:
+            row = next((r for r in self.model.rows if r.id == edit.lead_id), None)
+            issues = [i for i in (row.issues if row else []) if i.get("field") != edit.field]
+            self.model.apply(edit.lead_id, edit.field, edit.new, issues)
+            if edit.field == "engagement_level" and row is not None:
+                self.model.apply(
+                    edit.lead_id, "engagement_detail", f"set by hand by {self.ctx.user}", issues
+                )
+
+    def after_change(self) -> None:
+        self.show_details()
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.row(number).id for number in rows]
+
+    def set_engagement(self, level: str) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            self.prompts.info(self, "Set engagement", "Select the leads first.")
+            return
+        self.edit(ids, "engagement_level", level)
+
+    # ------------------------------------------------------------ details
+
+    def show_details(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            self.details.setHtml("<p style='color:#666'>Select a lead to see its details.</p>")
+            return
+        record, history = self.grid.details(self.model.row(index.row()).id)
+        raw = record.extra.get("raw", {})
+        rows = []
+        for field, label in LABELS.items():
+            value = record.values.get(field)
+            read = raw.get(field)
+            if value in (None, "") and not read:
+                continue
+            changed = read is not None and " ".join(str(read).split()) != str(value or "")
+            shown = escape(str(value)) if value not in (None, "") else "<i>empty</i>"
+            as_read = (
+                f"<br><small style='color:#666'>read: {escape(str(read))}</small>"
+                if changed
+                else ""
+            )
+            rows.append(f"<tr><td><b>{escape(label)}</b></td><td>{shown}{as_read}</td></tr>")
+        issues = "".join(
+            f"<li>{escape(str(i.get('field')))}: {escape(str(i.get('message')))}</li>"
+            for i in record.issues
+        )
+        events = "".join(
+            f"<li>{entry.at:%Y-%m-%d %H:%M} {escape(entry.user)}: {escape(entry.action)} "
+            + escape(", ".join(f"{k} {v[0]!r} → {v[1]!r}" for k, v in entry.changes.items()))
+            + (f" ({escape(entry.reason)})" if entry.reason else "")
+            + "</li>"
+            for entry in history
+        )
+        source = (
+            f"<p><small>{escape(record.source_file or '')}, row(s)"
+            f" {', '.join(map(str, record.source_rows))}</small></p>"
+        )
+        self.details.setHtml(
+            f"<h3>{escape(str(record.values.get('first_name') or ''))}"
+            f" {escape(str(record.values.get('last_name') or ''))}</h3>{source}"
+            f"<table cellspacing='4'>{''.join(rows)}</table>"
+            + (f"<h4>Issues</h4><ul>{issues}</ul>" if issues else "")
+            + (f"<h4>History</h4><ul>{events}</ul>" if events else "")
+        )
