@@ -227,10 +227,21 @@ def decode_text(data: bytes, file: Path) -> tuple[str, str]:
     return text, encoding
 
 
+# Lead files that are not UTF-8 are nearly always Excel saves on a Western-locale PC.
+# When Windows-1252 reads the bytes as cleanly as charset-normalizer's favourite (ALL-CAPS
+# names give it little to tell the code pages apart), Windows-1252 is taken.
+_WESTERN = "cp1252"
+_CHAOS_TIE = 0.001
+
+
 def _guess_single_byte(data: bytes) -> tuple[str, str]:
-    best = from_bytes(data[:200_000]).best()
+    results = from_bytes(data[:200_000])
+    best = results.best()
     tried: list[str] = []
     if best is not None and best.encoding:
+        western = next((match for match in results if match.encoding == _WESTERN), None)
+        if western is not None and western.chaos <= best.chaos + _CHAOS_TIE:
+            tried.append(_WESTERN)
         tried.append(best.encoding)
     tried += ["cp1252", "latin-1"]
     for name in tried:

@@ -74,6 +74,22 @@ def resolve_database_url(option: str | None) -> str:
     return option or os.environ.get("INTAKE_DATABASE_URL") or default_database_url()
 
 
+COMPANY_SCHEMA_FOLDER = "company-schema"
+
+
+def personal_schema_dir() -> Path:
+    """Where the app keeps the company schema edits made in Settings, if no folder is set."""
+    return user_config_dir() / COMPANY_SCHEMA_FOLDER
+
+
 def resolve_schema_dir(option: str | None) -> str | None:
-    """``--schema``, else ``INTAKE_SCHEMA_DIR``, else None (the default schema alone)."""
-    return option or os.environ.get("INTAKE_SCHEMA_DIR") or None
+    """The company schema folder in force.
+
+    ``--schema``, else ``INTAKE_SCHEMA_DIR``, else the personal folder the schema
+    editor writes to, if it exists; else None (the default schema alone).
+    """
+    chosen = option or os.environ.get("INTAKE_SCHEMA_DIR")
+    if chosen:
+        return chosen
+    personal = personal_schema_dir()
+    return str(personal) if personal.is_dir() else None

@@ -22,6 +22,7 @@ LEVELS = ("High", "Medium", "Low")
 RANK = {"High": 3, "Medium": 2, "Low": 1, "Unknown": 0}
 _YES = frozenset({"yes", "y", "true", "1", "x", "ja", "oui", "si", "attended", "checked in"})
 _NO = frozenset({"no", "n", "false", "0", "nein", "non", "absent", "not attended"})
+_NEGATIONS = frozenset({"not", "no", "never", "kein", "keine", "keinen", "nicht", "pas", "sin"})
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 
@@ -81,11 +82,14 @@ class EngagementRulesIndex:
         return self.ratings.get(fold(text))
 
     def keyword(self, text: str) -> tuple[str, str] | None:
+        """The first level whose words the text has, not negated ("not interested")."""
         folded = fold(text)
         for level, pattern in self.keywords:
-            if pattern is not None:
-                found = pattern.search(folded)
-                if found:
+            if pattern is None:
+                continue
+            for found in pattern.finditer(folded):
+                before = folded[: found.start()].split()[-2:]
+                if not _NEGATIONS & set(before):
                     return level, found.group(1)
         return None
 

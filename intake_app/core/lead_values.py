@@ -77,6 +77,10 @@ PICKLIST_COLUMNS = ("job_level", "job_function", "industry", "lead_source")
 
 def clean_text(value: str) -> str:
     """Trim, drop invisible characters, turn NBSP and other spaces into one plain space."""
+    if value.isascii():  # most cells: no invisible characters, nothing to compose
+        if value.isprintable() and "  " not in value and value.strip() == value:
+            return value
+        return " ".join(value.split())
     text = unicodedata.normalize("NFC", value.translate(_INVISIBLE))
     return " ".join(text.split())
 
@@ -241,7 +245,7 @@ _DEVICE = re.compile(
 
 def screen(columns: dict[str, str], raw: dict[str, str]) -> str | None:
     """Why a record is not a lead, or None when it is one (DESIGN §4 "Not a lead")."""
-    if any(len(value) < 16 and clean_text(value).upper() == "VOID" for value in raw.values()):
+    if any(len(value) < 16 and value.strip().upper() == "VOID" for value in raw.values()):
         return "VOID scan"
     names = [columns.get("first_name", ""), columns.get("last_name", ""), raw.get("full_name", "")]
     email = columns.get("email", "")

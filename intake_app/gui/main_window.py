@@ -22,6 +22,7 @@ from intake_app.gui.pages.empty import EmptyStatePage
 from intake_app.gui.pages.events import EventsPage
 from intake_app.gui.pages.import_page import ImportPage
 from intake_app.gui.pages.leads import LeadsPage
+from intake_app.gui.pages.settings import SettingsPage
 from intake_app.gui.prompts import Prompts
 from intake_app.paths import user_config_dir
 from intake_app.services.context import AppContext
@@ -61,12 +62,6 @@ PENDING_PAGES = (
         "Export is not built yet.\n\nIt will write MAP-ready files for Marketo, HubSpot,"
         " Salesforce, Account Engagement and Eloqua, with lead-scoring hints.",
     ),
-    PendingPage(
-        "settings",
-        "Settings",
-        "Settings are not built yet.\n\nThe database in use is shown in the status bar; choose"
-        " another with `intake --db URL gui` or the INTAKE_DATABASE_URL variable.",
-    ),
 )
 
 NAVIGATION = (
@@ -98,6 +93,7 @@ class MainWindow(QMainWindow):
         self.events_page = EventsPage(ctx, self.prompts)
         self.import_page = ImportPage(ctx, self.prompts)
         self.leads_page = LeadsPage(ctx, self.prompts)
+        self.settings_page = SettingsPage(ctx, self.prompts)
         pending = {page.key: page for page in PENDING_PAGES}
         self.pages: dict[str, QWidget] = {}
         for number, key in enumerate(NAVIGATION, start=1):
@@ -110,6 +106,9 @@ class MainWindow(QMainWindow):
             elif key == "leads":
                 page = self.leads_page
                 title = "Leads"
+            elif key == "settings":
+                page = self.settings_page
+                title = "Settings"
             else:
                 page = EmptyStatePage(pending[key].title, pending[key].message)
                 title = pending[key].title
@@ -144,6 +143,8 @@ class MainWindow(QMainWindow):
         )
         self.events_page.events_changed.connect(self.leads_page.reload_events)
         self.leads_page.status_message.connect(self._flash)
+        self.settings_page.status_message.connect(self._flash)
+        self.settings_page.schema_changed.connect(self.leads_page.schema_changed)
         self.setAcceptDrops(True)
 
         self._build_menus()

@@ -15,6 +15,7 @@ from intake_app.core.normalise.contact import (
     normalise_phone,
     normalise_website,
 )
+from intake_app.core.normalise.people import fold
 from intake_app.core.normalise.picklists import match_picklist
 from intake_app.db.models import AuditEntry, Event, ImportBatch, Lead, SourceRow
 from intake_app.services import audit
@@ -218,6 +219,29 @@ class LeadGridService:
                 )
             ]
         return record, history
+
+    def matching(self, event_id: int, field: str, text: str) -> list[int]:
+        """The event's leads whose ``field`` holds ``text``, as stored or as read.
+
+        A value the import could not place (an unknown industry) is empty in the
+        column but kept in the raw values; both count, compared folded.
+        """
+        if field not in EDITABLE:
+            raise ValidationError(f"{field!r} cannot be edited here.", field)
+        wanted = fold(text)
+        if not wanted:
+            return []
+        column = getattr(Lead, field)
+        with self.ctx.db.read() as session:
+            rows = session.execute(
+                select(Lead.id, column, Lead.raw_fields).where(Lead.event_id == event_id)
+            )
+            return [
+                lead_id
+                for lead_id, value, raw in rows
+                if fold(str(value or "")) == wanted
+                or fold(str((raw or {}).get(field, ""))) == wanted
+            ]
 
     # ------------------------------------------------------------ edits
 

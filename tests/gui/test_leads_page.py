@@ -126,3 +126,60 @@ def test_bulk_engagement_for_the_selected_rows(window, ctx):
     window.undo_action.trigger()
     with ctx.db.read() as session:
         assert "High" in set(session.scalars(select(Lead.engagement_level)))
+
+
+def test_replace_a_value_and_teach_it_as_a_synonym(qtbot, window, ctx, make_event, tmp_path):
+    from intake_app.core.normalise.picklists import match_picklist
+
+    event = make_event(name="Cyber Week")
+    leads = tmp_path / "cyber.csv"
+    leads.write_text(
+        "Email,First Name,Industry\n"
+        "a@example.com,Ann,Cyber Defence\n"
+        "b@example.com,Bob,cyber defence\n"
+        "c@example.com,Cy,Retail\n",
+        encoding="utf-8",
+    )
+    service = ImportService(ctx)
+    service.run(service.preview(leads), event.id)
+    page = window.leads_page
+    page.reload_events(select_id=event.id)
+    index = page.model.index(0, column(page, "industry"))
+    assert index.data(Qt.ItemDataRole.BackgroundRole) is not None  # not an industry yet
+    page.table.setCurrentIndex(index)
+    dialog = page.open_replace()
+    assert dialog.field() == "industry"
+    assert dialog.find_edit.text() == "Cyber Defence"  # as read from the file
+    dialog.replace_combo.setCurrentText("Technology")
+    dialog.teach_check.setChecked(True)
+    dialog.accept()
+
+    values = [cell(page, n, "industry") for n in range(page.model.rowCount())]
+    assert sorted(values) == ["Retail", "Technology", "Technology"]
+    assert match_picklist(ctx.schema, "industry", "CYBER DEFENCE").value == "Technology"
+    window.undo_action.trigger()  # the replacement is one step
+    assert sorted(cell(page, n, "industry") for n in range(3)) == ["", "", "Retail"]
+
+
+def test_settings_add_a_value_and_a_synonym(qtbot, window, ctx, prompts):
+    settings = window.settings_page
+    window.show_page("settings")
+    settings.picklist_combo.setCurrentIndex(settings.picklist_combo.findData("industry"))
+    qtbot.keyClicks(settings.new_value, "Aerospace")
+    qtbot.mouseClick(settings.add_value_button, Qt.MouseButton.LeftButton)
+    values = [
+        settings.values_table.item(r, 0).text() for r in range(settings.values_table.rowCount())
+    ]
+    assert "Aerospace" in values
+    assert "Aerospace" in ctx.schema.picklists["industry"]
+    assert settings.selected_value() == "Aerospace"
+    qtbot.keyClicks(settings.new_synonym, "Space industry")
+    qtbot.keyClick(settings.new_synonym, Qt.Key.Key_Return)
+    row = values.index("Aerospace")
+    assert settings.values_table.item(row, 1).text() == "Space industry"
+    assert "company-schema" in settings.folder_label.text()
+    # The Leads page offers the new value at once.
+    assert "Aerospace" in window.leads_page.delegate.picklists["industry"]
+    qtbot.keyClicks(settings.new_value, "aerospace")
+    qtbot.mouseClick(settings.add_value_button, Qt.MouseButton.LeftButton)
+    assert "already has the value" in prompts.errors[-1]

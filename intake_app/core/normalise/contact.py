@@ -131,6 +131,7 @@ SHARED_MAILBOXES = frozenset(
 )  # fmt: skip
 
 _MAILTO = "mailto:"
+_SPACE_AT = re.compile(r"\s*@\s*")
 # `Ada Lovelace <ada@example.com>` or `"Lovelace, Ada" <ada@example.com>`.
 _DISPLAY_FORM = re.compile(r"(?s)(?:\"[^\"]*\"|[^<>\"])*<([^<>]*)>")
 
@@ -154,7 +155,36 @@ def _address_part(text: str) -> str:
     if from_link:
         # A mailto link may carry ?subject=...
         address = address.partition("?")[0]
-    return address
+    # A no-break space typed before or after the "@" becomes a plain space once a cell
+    # is cleaned; no address has a space there, so the space is dropped.
+    return _SPACE_AT.sub("@", address)
+
+
+# The everyday address, checked without email_validator's general machinery (which costs
+# tens of microseconds an address): ASCII dot-atom local part, ASCII host labels, a
+# letter TLD. Anything else (quoted parts, IDN, special-use names) takes the full path.
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_PLAIN_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_PLAIN_TLD = re.compile(r"[A-Za-z]{2,63}")
+_SPECIAL_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test", "internal"})
+
+
+def _plain_address(address: str) -> tuple[str, str] | None:
+    """``(local part, address)`` lower-cased if ``address`` is plainly valid, else None."""
+    if not address.isascii() or len(address) > 254:
+        return None
+    local, at, domain = address.rpartition("@")
+    if not at or len(local) > 64 or not _PLAIN_LOCAL.fullmatch(local):
+        return None
+    labels = domain.split(".")
+    if len(labels) < 2 or len(domain) > 253 or labels[-1].lower() in _SPECIAL_TLDS:
+        return None
+    if not _PLAIN_TLD.fullmatch(labels[-1]) or any(label[2:4] == "--" for label in labels):
+        return None  # "xn--" and other "ab--" labels are for IDNA: the full check decides
+    if not all(_PLAIN_LABEL.fullmatch(label) for label in labels[:-1]):
+        return None
+    lowered = address.lower()
+    return lowered.rpartition("@")[0], lowered
 
 
 @lru_cache(maxsize=4096)
@@ -177,17 +207,24 @@ def normalise_email(text: str) -> Normalised:
     if not text.translate(_EMAIL_CLEAN).strip():
         return _NOTHING
     address = _address_part(text)
-    try:
-        checked = validate_email(address, check_deliverability=False)
-    except EmailNotValidError:
-        return Normalised(
-            None,
-            _one(
-                "email", "invalid_email", "error", f"{_shown(text)} is not a valid e-mail address."
-            ),
-        )
-    local = checked.local_part.lower()
-    value = f"{local}@{checked.domain.lower()}"
+    plain = _plain_address(address)
+    if plain is not None:
+        local, value = plain
+    else:
+        try:
+            checked = validate_email(address, check_deliverability=False)
+        except EmailNotValidError:
+            return Normalised(
+                None,
+                _one(
+                    "email",
+                    "invalid_email",
+                    "error",
+                    f"{_shown(text)} is not a valid e-mail address.",
+                ),
+            )
+        local = checked.local_part.lower()
+        value = f"{local}@{checked.domain.lower()}"
     if local.partition("+")[0] in SHARED_MAILBOXES:
         return Normalised(
             value,
@@ -329,6 +366,7 @@ def normalise_phone(text: str, region: str | None) -> Normalised:
             if (
                 candidate is not None
                 and phonenumbers.is_possible_number_with_reason(candidate) == _IS_POSSIBLE
+                and _plausible(candidate)
             ):
                 chosen = candidate
                 notes += _one(
@@ -346,6 +384,18 @@ def normalise_phone(text: str, region: str | None) -> Normalised:
     value = phonenumbers.format_number(chosen, phonenumbers.PhoneNumberFormat.E164)
     extension = chosen.extension
     return Normalised(value, notes, {"phone_ext": extension} if extension else {})
+
+
+# North American numbers: the area code and the exchange never start with 0 or 1, so a
+# "possible" +1 number that does (a foreign national number read in the US) is not one.
+_NANP_SHAPE = re.compile(r"[2-9]\d{2}[2-9]\d{6}")
+
+
+def _plausible(number: phonenumbers.PhoneNumber) -> bool:
+    """A possible number kept unverified must at least have its plan's shape."""
+    if number.country_code == 1:
+        return bool(_NANP_SHAPE.fullmatch(str(number.national_number)))
+    return True
 
 
 def _invalid_phone(text: str, *, no_region: bool = False) -> Normalised:
@@ -587,6 +637,12 @@ _STATE_VARIANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "GB": {
         "WLS": ("Wales", "Cymru"),
     },
+    "CH": {
+        "BE": ("Bern",),
+        "GE": ("Genf", "Geneva"),
+        "VD": ("Waadt",),
+        "TI": ("Tessin",),
+    },
 }  # fmt: skip
 
 _FULL_SUBDIVISION_CODE = re.compile(r"([A-Za-z]{2})\s*-\s*([A-Za-z0-9]{1,3})")
@@ -698,14 +754,19 @@ def normalise_state(text: str, country: str | None) -> Normalised:
 # ---------------------------------------------------------------------------- postal code
 
 _US_ZIP = re.compile(r"(\d{5})(?:[- ]?(\d{4}))?")
+# Countries whose postal codes are always five digits, from 01xxx (Dresden 01067, Ain
+# 01000, Álava 01001): four digits not starting with 0 there lost the zero in a spreadsheet.
+_FIVE_DIGIT_POSTCODES = frozenset({"DE", "FR", "ES"})
+_FOUR_DIGITS = re.compile(r"[1-9]\d{3}")
 _US_ZIP_NO_ZERO = re.compile(r"(\d{4})(?:[- ]?(\d{4}))?")
 
 
 def normalise_postal_code(text: str, country: str | None) -> Normalised:
     """Tidy a postal code: trimmed, inner whitespace folded, letters upper-case.
 
-    Leading zeros are kept. For the US a 4-digit ZIP (a spreadsheet dropped the
-    leading zero) gets its zero back with a ``postal_zero_restored`` warning, a
+    Leading zeros are kept. For the US, and the countries whose codes are always five
+    digits (DE, FR, ES), a 4-digit code (a spreadsheet dropped the leading zero)
+    gets its zero back with a ``postal_zero_restored`` warning; for the US a
     ZIP+4 is written ``02134-1234``, and any other shape is kept with a
     ``postal_suspect`` warning.
 
@@ -720,7 +781,20 @@ def normalise_postal_code(text: str, country: str | None) -> Normalised:
     value = " ".join(text.translate(_SPACE_CLEAN).split()).upper()
     if not value:
         return _NOTHING
-    if _country_code(country) != "US":
+    code = _country_code(country)
+    if code in _FIVE_DIGIT_POSTCODES and _FOUR_DIGITS.fullmatch(value):
+        restored = f"0{value}"
+        return Normalised(
+            restored,
+            _one(
+                "postal_code",
+                "postal_zero_restored",
+                "warning",
+                f"{_shown(text)} lost its leading zero in a spreadsheet and was read as"
+                f" {restored}.",
+            ),
+        )
+    if code != "US":
         return Normalised(value)
     zip_code = _US_ZIP.fullmatch(value)
     if zip_code:

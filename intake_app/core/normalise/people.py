@@ -147,6 +147,10 @@ class TitleClassifier:
             # levels the rest of the title does ("Vice President, Sales": Sales).
             rest = text if level == "C-Level" else re.sub(rf"\b{re.escape(word)}\b", " ", text)
             function, why = self._function(rest, allow_exec=True)
+            if function == rules.default_function and rest != text:
+                # The level word may be part of the function's own words: "Account
+                # Manager" (Sales), "Vertriebsleiter" (head of sales).
+                function, why = self._function(text, allow_exec=False)
             return TitleClass(level, function, f"{word!r} gives {level}{why}")
         function, why = self._function(text, allow_exec=True)
         return TitleClass(rules.default_level, function, f"no level word{why}")

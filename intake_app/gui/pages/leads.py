@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,7 +43,14 @@ from intake_app.gui.item_models.leads_model import LABELS, LeadsTableModel
 from intake_app.gui.prompts import Prompts
 from intake_app.services.context import AppContext
 from intake_app.services.events import EventService
-from intake_app.services.leads import PICKLIST_FIELDS, Edit, LeadGridService, LeadQuery
+from intake_app.services.leads import (
+    EDITABLE,
+    PICKLIST_FIELDS,
+    Edit,
+    LeadGridService,
+    LeadQuery,
+)
+from intake_app.services.schema_edit import SchemaEditService
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -77,6 +87,62 @@ class PicklistDelegate(QStyledItemDelegate):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
             return
         super().setModelData(editor, model, index)
+
+
+class ReplaceDialog(QDialog):
+    """Replace one value of a column across the event's leads, optionally teaching it.
+
+    "Teach" saves the old spelling as a synonym of the new picklist value in the
+    company schema, so the next import reads it right by itself.
+    """
+
+    def __init__(
+        self,
+        picklists: dict[str, tuple[str, ...]],
+        field: str,
+        text: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Replace a value")
+        self.picklists = picklists
+        self.field_combo = QComboBox()
+        for name, label in LABELS.items():
+            if name in EDITABLE:
+                self.field_combo.addItem(label, name)
+        self.field_combo.setCurrentIndex(max(self.field_combo.findData(field), 0))
+        self.find_edit = QLineEdit(text)
+        self.find_edit.setAccessibleName("Replace")
+        self.replace_combo = QComboBox()
+        self.replace_combo.setEditable(True)
+        self.replace_combo.setAccessibleName("With")
+        self.teach_check = QCheckBox("&Teach it: read this spelling as the new value from now on")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Replace")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Column", self.field_combo)
+        form.addRow("Replace", self.find_edit)
+        form.addRow("With", self.replace_combo)
+        form.addRow(self.teach_check)
+        form.addRow(buttons)
+        self.field_combo.currentIndexChanged.connect(lambda _i: self._field_changed())
+        self._field_changed()
+
+    def field(self) -> str:
+        return str(self.field_combo.currentData())
+
+    def _field_changed(self) -> None:
+        picklist = PICKLIST_FIELDS.get(self.field())
+        self.replace_combo.clear()
+        if picklist:
+            self.replace_combo.addItems(list(self.picklists.get(picklist, ())))
+        self.teach_check.setEnabled(picklist is not None)
+        if picklist is None:
+            self.teach_check.setChecked(False)
 
 
 class EditCommand(QUndoCommand):
@@ -146,6 +212,14 @@ class LeadsPage(QWidget):
             action.triggered.connect(lambda _checked=False, lv=level: self.set_engagement(lv))
             menu.addAction(action)
         self.engagement_button.setMenu(menu)
+        self.replace_button = QToolButton()
+        self.replace_button.setText("&Replace…")
+        self.replace_button.setToolTip(
+            "Replace a value across the event's leads (Ctrl+H), and teach it to the schema"
+        )
+        self.replace_button.setShortcut("Ctrl+H")
+        self.replace_button.clicked.connect(self.open_replace)
+        self.replace_dialog: ReplaceDialog | None = None
 
         self.model = LeadsTableModel(self.grid, self.edit)
         self.table = QTableView()
@@ -181,6 +255,7 @@ class LeadsPage(QWidget):
         bar.addWidget(self.search, 1)
         bar.addWidget(self.only_issues)
         bar.addWidget(self.engagement_button)
+        bar.addWidget(self.replace_button)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.details)
@@ -260,6 +335,10 @@ class LeadsPage(QWidget):
         filtered = " matching the filter" if query.text or query.only_issues else ""
         self.count_label.setText(f"{self.model.total:,} lead(s){filtered}")
 
+    def schema_changed(self) -> None:
+        """The schema was edited in Settings: offer its new picklist values."""
+        self.delegate.picklists = dict(self.ctx.schema.picklists)
+
     # ------------------------------------------------------------ edits
 
     def edit(self, lead_ids: list[int], field: str, text: str | None) -> bool:
@@ -301,6 +380,47 @@ class LeadsPage(QWidget):
             self.prompts.info(self, "Set engagement", "Select the leads first.")
             return
         self.edit(ids, "engagement_level", level)
+
+    def open_replace(self) -> ReplaceDialog | None:
+        """Open the replace dialog on the current cell's column and value as read."""
+        if self.model.query is None:
+            return None
+        index = self.table.currentIndex()
+        field = "industry"
+        text = ""
+        if index.isValid() and self.model.field(index.column()) in EDITABLE:
+            field = self.model.field(index.column())
+            record, _history = self.grid.details(self.model.row(index.row()).id)
+            raw = record.extra.get("raw", {})
+            text = str(raw.get(field) or record.values.get(field) or "")
+        dialog = ReplaceDialog(dict(self.ctx.schema.picklists), field, text, self)
+        dialog.accepted.connect(lambda: self.replace(dialog))
+        self.replace_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def replace(self, dialog: ReplaceDialog) -> None:
+        query = self.model.query
+        if query is None:
+            return
+        field, find = dialog.field(), dialog.find_edit.text()
+        new = dialog.replace_combo.currentText()
+        ids = self.grid.matching(query.event_id, field, find)
+        if not ids:
+            self.prompts.info(self, "Replace", f"No lead of this event has {find!r} there.")
+            return
+        if not self.edit(ids, field, new):
+            return
+        if dialog.teach_check.isChecked() and field in PICKLIST_FIELDS:
+            try:
+                SchemaEditService(self.ctx).add_synonym(PICKLIST_FIELDS[field], new, find)
+            except IntakeError as exc:
+                self.prompts.error(self, "Teach a synonym", str(exc))
+                return
+            self.schema_changed()
+            self.status_message.emit(
+                f"Replaced in {len(ids)} lead(s); {find!r} now means {new!r} in future imports."
+            )
 
     # ------------------------------------------------------------ details
 

@@ -51,6 +51,8 @@ def test_webcast_rules(values, expected, detail):
         ({"notes": "demo given, follow up next week"}, "Medium"),
         ({"notes": "send info"}, "Medium"),
         ({"notes": "nice chat"}, "Low"),
+        ({"notes": "not interested"}, "Low"),
+        ({"notes": "kein Interesse, aber Rückruf erbeten"}, "Medium"),
         ({}, "Low"),  # a bare scan
     ],
 )

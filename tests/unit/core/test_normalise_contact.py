@@ -931,3 +931,28 @@ def test_email_and_phone_stay_lean() -> None:
     per_pair = (time.perf_counter() - start) / rounds
 
     assert per_pair < 1e-3  # generous: about 0.15 ms a pair on a laptop
+
+
+# The quick path for everyday addresses must agree with email_validator wherever it answers.
+from email_validator import EmailNotValidError, validate_email  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from intake_app.core.normalise.contact import _plain_address  # noqa: E402
+
+_ADDRESS = st.from_regex(
+    r"\A[A-Za-z0-9._%+'-]{1,20}@[A-Za-z0-9-]{1,12}(\.[A-Za-z0-9-]{1,12}){0,2}\.[A-Za-z0-9]{1,6}\Z"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(address=_ADDRESS)
+def test_the_quick_path_agrees_with_email_validator(address: str) -> None:
+    quick = _plain_address(address)
+    if quick is None:
+        return
+    try:
+        checked = validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise AssertionError(f"{address!r} passed the quick path but is invalid: {exc}") from exc
+    assert quick[1] == f"{checked.local_part.lower()}@{checked.domain.lower()}"
