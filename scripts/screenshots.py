@@ -81,7 +81,7 @@ def _leads_page(app, window, ctx) -> None:  # type: ignore[no-untyped-def]
 
     rsa = next(event for event in EventService(ctx).list() if event.name.startswith("RSA"))
     service = ImportService(ctx)
-    for path in (data / "imports" / "badge_scan.csv", data / "workbooks" / "badge_scan.xlsx"):
+    for path in (data / "messy" / "badge_scan_caps.csv", data / "workbooks" / "badge_scan.xlsx"):
         service.run(service.preview(path), rsa.id)
     page = window.leads_page
     page.reload_events(select_id=rsa.id)
@@ -96,11 +96,20 @@ def _leads_page(app, window, ctx) -> None:  # type: ignore[no-untyped-def]
     window.grab().save(str(DOCS / "leads-page.png"))
     window.resize(1180, 640)
 
+    settings = window.settings_page
+    window.show_page("settings")
+    settings.picklist_combo.setCurrentIndex(settings.picklist_combo.findData("industry"))
+    settings.values_table.selectRow(settings.picklist_combo.count() and 27)
+    window.statusBar().clearMessage()
+    app.processEvents()
+    window.grab().save(str(DOCS / "settings-page.png"))
+
 
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="intake-shots-"))
-    os.environ["INTAKE_DATA_DIR"] = str(workdir / "data")
-    os.environ["INTAKE_CONFIG_DIR"] = str(workdir / "config")
+    # Relative to the work folder (entered below), so no picture names a folder of this machine.
+    os.environ["INTAKE_DATA_DIR"] = "data"
+    os.environ["INTAKE_CONFIG_DIR"] = "config"
     os.environ["INTAKE_USER"] = "Dana Whitfield"
 
     from PySide6.QtCore import QDate

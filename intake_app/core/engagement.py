@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from importers.headings import parse_minutes
-from intake_app.core.normalise.people import fold
+from intake_app.core.normalise.people import fold, phrase_pattern
 from schemas import EngagementRules
 
 LEVELS = ("High", "Medium", "Low")
@@ -94,11 +94,7 @@ class EngagementRulesIndex:
         return None
 
 
-def _phrases(words: tuple[str, ...]) -> re.Pattern[str] | None:
-    folded = sorted({fold(word) for word in words} - {""}, key=len, reverse=True)
-    if not folded:
-        return None
-    return re.compile(r"\b(" + "|".join(re.escape(word) for word in folded) + r")\b")
+_phrases = phrase_pattern
 
 
 _INDEXES: dict[int, tuple[EngagementRules, EngagementRulesIndex]] = {}

@@ -761,6 +761,18 @@ _FOUR_DIGITS = re.compile(r"[1-9]\d{3}")
 _US_ZIP_NO_ZERO = re.compile(r"(\d{4})(?:[- ]?(\d{4}))?")
 
 
+def _zero_restored(text: str, restored: str) -> Normalised:
+    return Normalised(
+        restored,
+        _one(
+            "postal_code",
+            "postal_zero_restored",
+            "warning",
+            f"{_shown(text)} lost its leading zero in a spreadsheet and was read as {restored}.",
+        ),
+    )
+
+
 def normalise_postal_code(text: str, country: str | None) -> Normalised:
     """Tidy a postal code: trimmed, inner whitespace folded, letters upper-case.
 
@@ -783,17 +795,7 @@ def normalise_postal_code(text: str, country: str | None) -> Normalised:
         return _NOTHING
     code = _country_code(country)
     if code in _FIVE_DIGIT_POSTCODES and _FOUR_DIGITS.fullmatch(value):
-        restored = f"0{value}"
-        return Normalised(
-            restored,
-            _one(
-                "postal_code",
-                "postal_zero_restored",
-                "warning",
-                f"{_shown(text)} lost its leading zero in a spreadsheet and was read as"
-                f" {restored}.",
-            ),
-        )
+        return _zero_restored(text, f"0{value}")
     if code != "US":
         return Normalised(value)
     zip_code = _US_ZIP.fullmatch(value)
@@ -804,16 +806,7 @@ def normalise_postal_code(text: str, country: str | None) -> Normalised:
     if dropped:
         four_digits, plus_four = dropped.groups()
         restored = f"0{four_digits}-{plus_four}" if plus_four else f"0{four_digits}"
-        return Normalised(
-            restored,
-            _one(
-                "postal_code",
-                "postal_zero_restored",
-                "warning",
-                f"{_shown(text)} lost its leading zero in a spreadsheet and was read as"
-                f" {restored}.",
-            ),
-        )
+        return _zero_restored(text, restored)
     return Normalised(
         value,
         _one(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,6 +74,17 @@ def fold(text: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
 
 
+def phrase_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex matching any of ``words`` (folded) as whole words, longest first.
+
+    The match's group 1 is the word found; None when there are no words.
+    """
+    folded = sorted({fold(word) for word in words} - {""}, key=len, reverse=True)
+    if not folded:
+        return None
+    return re.compile(r"\b(" + "|".join(re.escape(word) for word in folded) + r")\b")
+
+
 @dataclass(frozen=True)
 class TitleClass:
     """A title's job level and function, and the words that decided them."""
@@ -102,10 +114,7 @@ class TitleClassifier:
 
     @staticmethod
     def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
-        folded = sorted({fold(word) for word in words} - {""}, key=len, reverse=True)
-        if not folded:
-            return None
-        return re.compile(r"\b(" + "|".join(re.escape(word) for word in folded) + r")\b")
+        return phrase_pattern(words)
 
     @staticmethod
     def _find(pattern: re.Pattern[str] | None, text: str) -> str | None:

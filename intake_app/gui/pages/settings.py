@@ -9,6 +9,8 @@ Leads page use the change at once.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +42,14 @@ EDITABLE_PICKLISTS = {
     "engagement_level": "Engagement level",
     "consent": "Consent",
 }
+
+
+def _shown(path: Path) -> str:
+    """A folder as a person reads it: under the home folder as ``~/...``."""
+    try:
+        return "~/" + path.resolve().relative_to(Path.home()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 class SettingsPage(QWidget):
@@ -127,11 +137,11 @@ class SettingsPage(QWidget):
     def refresh(self, select: str | None = None) -> None:
         folder = self.editor.company_dir
         self.folder_label.setText(
-            str(folder)
+            _shown(folder)
             if folder
             else "None: the default schema is in force. The first change made here creates"
-            f" the company folder {personal_schema_dir()}, which the app and the command line"
-            " then use (or start them with --schema DIR to use another)."
+            f" the company folder {_shown(personal_schema_dir())}, which the app and the command"
+            " line then use (or start them with --schema DIR to use another)."
         )
         picklist = self.current_picklist()
         values = self.editor.picklists().get(picklist, ())
