@@ -27,6 +27,7 @@ from intake_app.services.context import AppContext, open_context
 from intake_app.services.events import EventRecord, EventService
 from intake_app.services.imports import ImportService
 from intake_app.services.leads import LeadService
+from intake_app.services.rejects import RejectService
 from schemas import SchemaError
 
 log = logging.getLogger("intake_app.cli")
@@ -284,6 +285,38 @@ def cmd_leads(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_rejects(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    service = RejectService(ctx)
+    if args.out:
+        count = service.write_csv(args.event, Path(args.out), args.batch)
+        if args.json:
+            _print_json({"rejected": count, "out": args.out}, out)
+        else:
+            out.write(f"Wrote {count} rejected row(s) to {args.out}\n")
+        return EXIT_OK
+    rows = service.for_event(args.event, args.batch)
+    if args.json:
+        _print_json([row.to_json() for row in rows], out)
+        return EXIT_OK
+    if not rows:
+        out.write(f"Event {args.event} has no rejected rows.\n")
+        return EXIT_OK
+    _table(
+        ["File", "Rows", "Reason", "Values"],
+        [
+            [
+                row.source_file,
+                ";".join(map(str, row.source_rows)),
+                row.reason,
+                ", ".join(f"{k}={v}" for k, v in row.raw.items() if v)[:80],
+            ]
+            for row in rows
+        ],
+        out,
+    )
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     # The one place the command line hands over to the window (see the
     # import-linter contract in pyproject.toml).
@@ -385,6 +418,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="import a file already imported into the event"
     )
     importing.set_defaults(handler=cmd_import)
+
+    rejects = commands.add_parser(
+        "rejects", parents=[json_flag], help="list or save the rows an import set aside"
+    )
+    rejects.add_argument("--event", type=int, required=True, metavar="ID")
+    rejects.add_argument("--batch", type=int, metavar="ID", help="only this import batch")
+    rejects.add_argument("--out", metavar="FILE", help="write them as CSV to fix and re-import")
+    rejects.set_defaults(handler=cmd_rejects)
 
     leads = commands.add_parser("leads", parents=[json_flag], help="list an event's leads")
     leads.add_argument("--event", type=int, required=True, metavar="ID")

@@ -25,7 +25,7 @@ from intake_app.core.normalise.contact import (
     normalise_state,
     normalise_website,
 )
-from intake_app.core.normalise.people import classify_title, name_case
+from intake_app.core.normalise.people import classify_title, fold, name_case
 from intake_app.core.normalise.picklists import match_picklist
 from schemas import CorporateSchema
 
@@ -130,6 +130,12 @@ class FirstPass:
     issues: list[Issue] = field(default_factory=list)
 
 
+# An "Unsubscribed" / "Email Opt Out" cell that says yes.
+_OPT_OUT_YES = frozenset(
+    {"yes", "y", "true", "1", "x", "ja", "oui", "si", "unsubscribed", "opted out", "opt out"}
+)
+
+
 @dataclass(frozen=True)
 class RecordContext:
     """What a record's values are read against: the event's country and the kind of list."""
@@ -227,6 +233,9 @@ def first_pass(
             result.columns.setdefault("job_level", found_title.level)
             result.columns.setdefault("job_function", found_title.function)
             result.extra["title_rule"] = found_title.reason
+    opt_out = texts.get("opt_out")
+    if opt_out and fold(opt_out) in _OPT_OUT_YES:
+        result.columns["consent"] = "opted_out"  # an opt-out wins over any opt-in
     engagement = derive_engagement(texts, context.list, schema.engagement_rules)
     result.columns["engagement_level"] = engagement.level
     result.columns["engagement_detail"] = engagement.detail

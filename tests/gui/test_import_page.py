@@ -48,7 +48,9 @@ def wait_step(qtbot, page: ImportPage, step: int) -> None:
     qtbot.waitUntil(lambda: page.current_step() == step and not page.busy(), timeout=15_000)
 
 
-def test_dropping_a_file_walks_through_mapping_preview_and_import(qtbot, window, ctx, make_event):
+def test_dropping_a_file_walks_through_mapping_preview_and_import(
+    qtbot, window, ctx, make_event, tmp_path, monkeypatch
+):
     event = make_event(name="Security Expo 2025")
     window.events_page.refresh(select_id=event.id)
     page = window.import_page
@@ -81,6 +83,16 @@ def test_dropping_a_file_walks_through_mapping_preview_and_import(qtbot, window,
     qtbot.waitUntil(lambda: page.summary is not None, timeout=15_000)
     assert "4 lead(s) stored" in page.summary_label.text()
     assert "2 rejected" in page.summary_label.text()
+    # The rows set aside can be saved to fix and import again.
+    target = tmp_path / "rejected.csv"
+    monkeypatch.setattr(
+        "intake_app.gui.pages.import_page.QFileDialog.getSaveFileName",
+        lambda *_args, **_kwargs: (str(target), "CSV files (*.csv)"),
+    )
+    assert page.rejects_button.isVisible()
+    qtbot.mouseClick(page.rejects_button, Qt.MouseButton.LeftButton)
+    lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 3 and "VOID scan" in lines[1]
     leads = LeadService(ctx).for_event(event.id)
     assert len(leads) == 4
     assert all(lead.values["notes"] is None for lead in leads)

@@ -165,3 +165,24 @@ def test_a_workbook_imports_from_its_lead_sheet(db):
     result = import_json(db, DATA / "workbooks" / "badge_scan.xlsx", event)
     assert (result["rows"], result["imported"]) == (5, 5)
     assert "Sheet 'Summary' was not read." in result["notes"]
+
+
+def test_rejected_rows_are_listed_and_saved_formula_safe(db, tmp_path):
+    event = new_event(db)
+    import_json(db, DATA / "imports" / "badge_scan.csv", event)
+    code, out, err = run(*db, "rejects", "--event", str(event), "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [(r["source_rows"], r["reason"]) for r in rows] == [
+        ([9], "VOID scan"), ([10], "neither a usable e-mail nor a usable phone")
+    ]  # fmt: skip
+    hostile = tmp_path / "hostile.csv"
+    hostile.write_text('Email,Notes\n,=HYPERLINK("http://x")\n', encoding="utf-8")
+    import_json(db, hostile, event)
+    target = tmp_path / "rejects.csv"
+    code, out, err = run(*db, "rejects", "--event", str(event), "--out", str(target))
+    assert code == 0, err
+    assert "Wrote 3 rejected row(s)" in out
+    text = target.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("source_file,source_rows,reason,")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text

@@ -43,6 +43,7 @@ from intake_app.gui.tasks import Task, TaskRunner
 from intake_app.services.context import AppContext
 from intake_app.services.events import EventService
 from intake_app.services.imports import ImportPreview, ImportService, ImportSummary
+from intake_app.services.rejects import RejectService
 
 FILE_FILTER = "Lead files (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods);;All files (*)"
 PREVIEW_ROWS = 200
@@ -273,7 +274,14 @@ class ImportPage(QWidget):
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
         self.again_button = QPushButton("Import &another file")
         self.again_button.clicked.connect(self.reset)
+        self.rejects_button = QPushButton("&Save rejected rows…")
+        self.rejects_button.setToolTip(
+            "Write the rows set aside, with their reason, as CSV to fix and import again"
+        )
+        self.rejects_button.clicked.connect(self.save_rejects)
+        self.rejects_button.hide()
         buttons = QHBoxLayout()
+        buttons.addWidget(self.rejects_button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.again_button)
@@ -593,8 +601,29 @@ class ImportPage(QWidget):
         )
         label = self.preview.match.label if self.preview and self.preview.match else None
         self.summary_label.setText(summary_html(summary, label))
+        self.rejects_button.setVisible(summary.rejected > 0)
         self.imported.emit(summary)
         self.status_message.emit(f"Imported {summary.imported} lead(s) from {summary.file}.")
+
+    def save_rejects(self) -> None:
+        """Ask where, then write the batch's rejected rows as CSV."""
+        summary = self.summary
+        if summary is None:
+            return
+        stem = Path(summary.file).stem
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Save rejected rows", f"{stem}-rejected.csv", "CSV files (*.csv)"
+        )
+        if not path:
+            return
+        try:
+            count = RejectService(self.ctx).write_csv(
+                summary.event_id, Path(path), summary.batch_id
+            )
+        except IntakeError as exc:
+            self.prompts.error(self, "Save rejected rows", str(exc))
+            return
+        self.status_message.emit(f"Saved {count} rejected row(s) to {Path(path).name}.")
 
     def _import_failed(self, exc: BaseException) -> None:
         self.task = None

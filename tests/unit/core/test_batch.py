@@ -170,3 +170,17 @@ def test_cancel_stops_the_plan(schema):
 
     with pytest.raises(Cancelled):
         plan_batch(records, schema, progress=progress, cancel=token)
+
+
+@pytest.mark.parametrize(
+    ("fields", "consent"),
+    [
+        ({"consent": "Yes"}, "opted_in"),
+        ({"consent": "opted-out"}, "opted_out"),
+        ({"opt_out": "TRUE"}, "opted_out"),
+        ({"consent": "yes", "opt_out": "1"}, "opted_out"),  # an opt-out wins
+        ({"opt_out": "false"}, None),  # not opted out is not an opt-in
+    ],
+)
+def test_consent_from_consent_and_unsubscribe_columns(schema, fields, consent):
+    assert first_pass(fields, schema).columns.get("consent") == consent
