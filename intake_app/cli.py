@@ -24,6 +24,7 @@ from intake_app.core.errors import IntakeError, ValidationError
 from intake_app.core.events import EventInput, When, parse_when
 from intake_app.paths import resolve_database_url, resolve_schema_dir, user_data_dir
 from intake_app.services.context import AppContext, open_context
+from intake_app.services.duplicates import DuplicateService
 from intake_app.services.events import EventRecord, EventService
 from intake_app.services.imports import ImportService
 from intake_app.services.leads import LeadService
@@ -317,6 +318,37 @@ def cmd_rejects(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_duplicates(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    EventService(ctx).get(args.event)
+    pairs = DuplicateService(ctx).pending(args.event)
+    if args.json:
+        _print_json([pair.to_json() for pair in pairs], out)
+        return EXIT_OK
+    if not pairs:
+        out.write(f"Event {args.event} has no pairs waiting for review.\n")
+        return EXIT_OK
+
+    def who(values: dict[str, Any]) -> str:
+        name = f"{values.get('first_name') or ''} {values.get('last_name') or ''}".strip()
+        return f"{name} <{values.get('email') or ''}>"
+
+    _table(
+        ["Pair", "Score", "First", "Second", "Why"],
+        [
+            [
+                str(pair.id),
+                f"{pair.score:.2f}",
+                who(pair.first.values),
+                who(pair.second.values),
+                "; ".join(pair.reasons),
+            ]
+            for pair in pairs
+        ],
+        out,
+    )
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     # The one place the command line hands over to the window (see the
     # import-linter contract in pyproject.toml).
@@ -426,6 +458,12 @@ def build_parser() -> argparse.ArgumentParser:
     rejects.add_argument("--batch", type=int, metavar="ID", help="only this import batch")
     rejects.add_argument("--out", metavar="FILE", help="write them as CSV to fix and re-import")
     rejects.set_defaults(handler=cmd_rejects)
+
+    duplicates = commands.add_parser(
+        "duplicates", parents=[json_flag], help="pairs of leads that may be one person"
+    )
+    duplicates.add_argument("--event", type=int, required=True, metavar="ID")
+    duplicates.set_defaults(handler=cmd_duplicates)
 
     leads = commands.add_parser("leads", parents=[json_flag], help="list an event's leads")
     leads.add_argument("--event", type=int, required=True, metavar="ID")

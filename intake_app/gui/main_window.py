@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app import APP_NAME, __version__
+from intake_app.gui.pages.duplicates import DuplicatesPage
 from intake_app.gui.pages.empty import EmptyStatePage
 from intake_app.gui.pages.events import EventsPage
 from intake_app.gui.pages.import_page import ImportPage
@@ -43,12 +44,6 @@ PENDING_PAGES = (
         "The intake SLA dashboard is not built yet.\n\nIt will show every event's intake"
         " deadline and status (on track, due soon, overdue, met) once the SLA clock lands."
         " Until then, manage your events on the Events page (Ctrl+2).",
-    ),
-    PendingPage(
-        "duplicates",
-        "Duplicates",
-        "Duplicate review is not built yet.\n\nIt will list candidate pairs within a list and"
-        " against everyone already stored, with scores and reasons.",
     ),
     PendingPage(
         "reports",
@@ -94,6 +89,7 @@ class MainWindow(QMainWindow):
         self.import_page = ImportPage(ctx, self.prompts)
         self.leads_page = LeadsPage(ctx, self.prompts)
         self.settings_page = SettingsPage(ctx, self.prompts)
+        self.duplicates_page = DuplicatesPage(ctx, self.prompts)
         pending = {page.key: page for page in PENDING_PAGES}
         self.pages: dict[str, QWidget] = {}
         for number, key in enumerate(NAVIGATION, start=1):
@@ -106,6 +102,9 @@ class MainWindow(QMainWindow):
             elif key == "leads":
                 page = self.leads_page
                 title = "Leads"
+            elif key == "duplicates":
+                page = self.duplicates_page
+                title = "Duplicates"
             elif key == "settings":
                 page = self.settings_page
                 title = "Settings"
@@ -144,6 +143,10 @@ class MainWindow(QMainWindow):
         self.events_page.events_changed.connect(self.leads_page.reload_events)
         self.leads_page.status_message.connect(self._flash)
         self.settings_page.status_message.connect(self._flash)
+        self.duplicates_page.status_message.connect(self._flash)
+        self.duplicates_page.leads_changed.connect(self.leads_page.run_query)
+        self.duplicates_page.leads_changed.connect(lambda: self.events_page.refresh())
+        self.import_page.imported.connect(lambda _summary: self.duplicates_page.refresh())
         self.settings_page.schema_changed.connect(self.leads_page.schema_changed)
         self.setAcceptDrops(True)
 

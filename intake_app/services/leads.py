@@ -69,7 +69,11 @@ class LeadService:
             if session.get(Event, event_id) is None:
                 raise NotFoundError(f"There is no event with id {event_id}.")
             leads = list(
-                session.scalars(select(Lead).where(Lead.event_id == event_id).order_by(Lead.id))
+                session.scalars(
+                    select(Lead)
+                    .where(Lead.event_id == event_id, Lead.status != "merged")
+                    .order_by(Lead.id)
+                )
             )
             rows: dict[int, list[int]] = {}
             files: dict[int, str] = {}
@@ -146,7 +150,7 @@ class Edit:
 
 
 def _filtered(query: LeadQuery) -> Select[Any]:
-    statement = select(Lead).where(Lead.event_id == query.event_id)
+    statement = select(Lead).where(Lead.event_id == query.event_id, Lead.status != "merged")
     words = query.text.split()
     for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
