@@ -9,6 +9,7 @@ its next checkpoint by raising ``Cancelled``.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -64,6 +65,7 @@ class Task(QRunnable):
 
     def run(self) -> None:
         work, self.work = self.work, _spent
+        _RUNNING.acquire_slot()
         try:
             result = work(self._progress, self.cancel_token)
         except BaseException as exc:  # every failure is reported to the GUI, never lost
@@ -79,6 +81,27 @@ class Task(QRunnable):
             self.done = True
             self.signals.finished.emit(result)
             del result
+        finally:
+            _RUNNING.release_slot()
+
+
+class _RunningTasks:
+    """How many tasks are running right now (read by the garbage collector's timer)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def acquire_slot(self) -> None:
+        with self._lock:
+            self.count += 1
+
+    def release_slot(self) -> None:
+        with self._lock:
+            self.count -= 1
+
+
+_RUNNING = _RunningTasks()
 
 
 class TaskRunner:
@@ -132,7 +155,10 @@ class MainThreadGarbageCollector(QObject):
     def check(self) -> None:
         first, second, third = gc.get_count()
         now = time.monotonic()
-        if third > self._thresholds[2] and now - self._last_full >= self.FULL_EVERY_S:
+        # While a task runs (an import allocating millions of objects), a full pass would
+        # freeze the window for long: it waits until the work is done.
+        idle = _RUNNING.count == 0
+        if third > self._thresholds[2] and idle and now - self._last_full >= self.FULL_EVERY_S:
             gc.collect(2)
             self._last_full = now
         elif second > self._thresholds[1]:
