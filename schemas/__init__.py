@@ -31,6 +31,7 @@ SCHEMA_FILES = (
     "picklist_synonyms.yaml",
     "title_rules.yaml",
     "engagement_rules.yaml",
+    "dedupe_rules.yaml",
 )
 
 _CODE = r"^[a-z0-9][a-z0-9_-]*$"
@@ -165,6 +166,60 @@ class EngagementRules(_Strict):
     check_in: CheckInRules = CheckInRules()
 
 
+class DedupeWeights(_Strict):
+    """Points (log-odds) each piece of evidence adds to a pair; the score is their logistic."""
+
+    prior: float = -5.5
+    same_email: float = 9.0
+    same_phone: float = 6.5
+    work_email_differs: float = -1.5  # both work addresses on one domain, not the same
+    personal_email_differs: float = -0.5  # both free-mail addresses, not the same
+    similar_email: float = 2.5  # other addresses, the same letters before the @
+    phone_differs: float = -0.75
+    same_name: float = 5.0
+    nickname: float = 4.8
+    swapped_name: float = 4.8
+    typo_last_name: float = 4.5
+    typo_first_name: float = 4.2
+    typo_both_names: float = 2.5
+    same_last_name_only: float = 1.0  # first name missing or an initial that fits
+    first_name_differs: float = -3.0
+    last_name_differs: float = -3.0
+    names_differ: float = -6.0
+    same_company: float = 3.5
+    company_differs: float = -4.0
+    company_domain_differs: float = -2.0  # one's company against the other's e-mail domain
+    same_city: float = 0.3
+    country_differs: float = -1.5
+
+
+class DedupeRules(_Strict):
+    """When two rows are one person: thresholds, block limits, nicknames, mail domains."""
+
+    auto_merge_threshold: float = Field(default=0.9, gt=0, le=1)
+    review_threshold: float = Field(default=0.7, gt=0, le=1)
+    max_cluster: int = Field(default=10, ge=2)
+    # Blocks of candidates larger than this are skipped; the other keys still find pairs.
+    max_block: int = Field(default=60, ge=2)
+    # A phone or e-mail seen with more distinct names than this is a switchboard/shared one.
+    shared_after_names: int = Field(default=3, ge=1)
+    # Name similarity (Jaro-Winkler, 0..1) from which two spellings count as a typo.
+    typo_similarity: float = Field(default=0.88, gt=0, le=1)
+    nicknames: tuple[tuple[str, ...], ...] = ()
+    free_mail_domains: tuple[str, ...] = ()
+    shared_mailboxes: tuple[str, ...] = ()  # local parts, added to the built-in role list
+    weights: DedupeWeights = DedupeWeights()
+
+    @model_validator(mode="after")
+    def _sensible(self) -> DedupeRules:
+        if self.review_threshold > self.auto_merge_threshold:
+            raise ValueError("review_threshold must not exceed auto_merge_threshold")
+        for group in self.nicknames:
+            if len(group) < 2 or any(not name.strip() for name in group):
+                raise ValueError(f"nickname group {list(group)!r} needs two or more names")
+        return self
+
+
 class CorporateSchema(_Strict):
     """The validated schema in force: defaults merged with a company folder."""
 
@@ -180,6 +235,7 @@ class CorporateSchema(_Strict):
     picklist_synonyms: Mapping[str, Mapping[str, tuple[str, ...]]] = Field(default_factory=dict)
     title_rules: TitleRules = TitleRules()
     engagement_rules: EngagementRules = EngagementRules()
+    dedupe_rules: DedupeRules = DedupeRules()
     source_dirs: tuple[Path, ...] = ()
 
     @model_validator(mode="after")
@@ -340,6 +396,7 @@ def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
         "picklist_synonyms": {},
         "title_rules": {},
         "engagement_rules": {},
+        "dedupe_rules": {},
     }
     read_files: list[Path] = []
     for folder in dirs:
@@ -365,6 +422,19 @@ def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
                         raise SchemaError(f"Schema file {path}: {section} must be a mapping.")
                     # A company file replaces the sections it names.
                     combined[section] = {**combined[section], **value}
+                elif section == "dedupe_rules":
+                    if not isinstance(value, dict):
+                        raise SchemaError(f"Schema file {path}: dedupe_rules must be a mapping.")
+                    # A company file replaces the keys it names; its nicknames add to ours.
+                    known_groups = combined["dedupe_rules"].get("nicknames", [])
+                    merged_rules = {**combined["dedupe_rules"], **value}
+                    if "nicknames" in value:
+                        if not isinstance(value["nicknames"], list):
+                            raise SchemaError(
+                                f"Schema file {path}: dedupe_rules.nicknames must be a list."
+                            )
+                        merged_rules["nicknames"] = [*known_groups, *value["nicknames"]]
+                    combined["dedupe_rules"] = merged_rules
                 elif section == "picklist_synonyms":
                     if not isinstance(value, dict) or not all(
                         isinstance(v, dict) for v in value.values()

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from importers.base import CancelToken, MappedRecord, ProgressFn, no_progress
+from intake_app.core.dedupe import PersonRecord, auto_clusters, find_matches
 from intake_app.core.engagement import RANK
 from intake_app.core.issues import Issue
 from intake_app.core.lead_values import (
@@ -92,12 +93,23 @@ class RejectedRecord:
     reason: str
 
 
+@dataclass(frozen=True)
+class ReviewPair:
+    """Two planned leads (indexes into ``BatchPlan.leads``) that may be one person."""
+
+    first: int
+    second: int
+    score: float
+    reasons: tuple[str, ...]
+
+
 @dataclass
 class BatchPlan:
     leads: list[PlannedLead] = field(default_factory=list)
     rejected: list[RejectedRecord] = field(default_factory=list)
     records: int = 0
     duplicates_in_file: int = 0
+    review: list[ReviewPair] = field(default_factory=list)
 
     @property
     def flagged(self) -> int:
@@ -159,5 +171,56 @@ def plan_batch(
         if identity is not None:
             by_key[identity] = lead
         plan.leads.append(lead)
+    plan.review = fold_duplicates(plan, schema)
     progress(plan.records, plan.records)
     return plan
+
+
+def person_record(key: int, columns: dict[str, str]) -> PersonRecord:
+    """What the matcher sees of a lead's normalised values."""
+    return PersonRecord(
+        key=key,
+        first_name=columns.get("first_name"),
+        last_name=columns.get("last_name"),
+        email=columns.get("email"),
+        phone=columns.get("phone"),
+        mobile_phone=columns.get("mobile_phone"),
+        company=columns.get("company"),
+        city=columns.get("city"),
+        country=columns.get("country"),
+    )
+
+
+def fold_duplicates(plan: BatchPlan, schema: CorporateSchema) -> list[ReviewPair]:
+    """Fold the planned leads that are one person (fuzzy matching), queue the doubtful.
+
+    Pairs at or above the schema's automatic threshold are folded into the first
+    lead of their cluster (clusters do not chain and stay small); pairs between
+    the review and the automatic threshold are returned for a person to decide.
+    """
+    rules = schema.dedupe_rules
+    if len(plan.leads) < 2:
+        return []
+    records = [person_record(position, lead.columns) for position, lead in enumerate(plan.leads)]
+    matches = find_matches(records, rules=rules)
+    if not matches:
+        return []
+    head_of: dict[int, int] = {}
+    for group in auto_clusters(range(len(records)), matches, rules):
+        head = group[0]
+        for other in group[1:]:
+            plan.leads[head].absorb(plan.leads[other])
+            plan.duplicates_in_file += 1
+            head_of[other] = head
+    survivors = [i for i in range(len(plan.leads)) if i not in head_of]
+    position = {old: new for new, old in enumerate(survivors)}
+    pairs: dict[tuple[int, int], ReviewPair] = {}
+    for match in matches:
+        a, b = head_of.get(match.a, match.a), head_of.get(match.b, match.b)
+        if a == b or match.score < rules.review_threshold:
+            continue
+        first, second = sorted((position[a], position[b]))
+        if (first, second) not in pairs:  # matches come best first
+            pairs[(first, second)] = ReviewPair(first, second, match.score, match.reasons)
+    plan.leads = [plan.leads[i] for i in survivors]
+    return list(pairs.values())

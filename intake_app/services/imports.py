@@ -33,7 +33,14 @@ from importers.mapping import compare_headers, header_signature, map_record
 from importers.pipeline import prepare
 from importers.profiles import ProfileError, get_profile
 from importers.readers import read_file
-from intake_app.core.batch import BatchPlan, PlannedLead, merge_outcomes, plan_batch
+from intake_app.core.batch import (
+    BatchPlan,
+    PlannedLead,
+    merge_outcomes,
+    person_record,
+    plan_batch,
+)
+from intake_app.core.dedupe import PersonRecord, blocking_keys, find_matches, person_keys
 from intake_app.core.engagement import ListContext
 from intake_app.core.errors import NotFoundError, ValidationError
 from intake_app.core.lead_values import RecordContext
@@ -49,7 +56,8 @@ from intake_app.db.models import (
 )
 from intake_app.services import audit
 from intake_app.services.context import AppContext
-from schemas import CorporateSchema, EventType
+from intake_app.services.duplicates import DuplicateService
+from schemas import CorporateSchema, DedupeRules, EventType
 
 _CHUNK = 1000
 
@@ -485,31 +493,44 @@ class ImportService:
         cancel: CancelToken | None,
         total: int,
     ) -> int:
-        """Insert persons, leads and source rows in chunks; return how many were known people."""
+        """Insert persons, leads and source rows in chunks; return how many were known people.
+
+        Each lead is matched against the stored people (fuzzy, by the schema's dedupe
+        rules): a sure match joins that person, a doubtful one is queued for review
+        together with the pairs the file itself raised.
+        """
+        rules = self.ctx.schema.dedupe_rules
         matched = 0
+        taken: set[int] = set()  # stored people given to a lead of this batch already
+        lead_ids: dict[int, int] = {}  # id(planned lead) -> stored lead id
+        doubtful: list[tuple[PlannedLead, int, float, tuple[str, ...]]] = []
         for position in range(0, len(plan.leads), _CHUNK):
             if cancel is not None:
                 cancel.check()
             chunk = plan.leads[position : position + _CHUNK]
-            persons = _known_persons(session, chunk)
+            persons, review = _known_persons(session, chunk, rules, taken)
+            doubtful.extend((chunk[at], person, score, why) for at, person, score, why in review)
             existing_leads: dict[int, Lead] = {}
             if persons:
                 for lead_row in session.scalars(
                     select(Lead).where(
-                        Lead.event_id == batch.event_id, Lead.person_id.in_(persons.values())
+                        Lead.event_id == batch.event_id,
+                        Lead.person_id.in_(persons.values()),
+                        Lead.status != "merged",
                     )
                 ):
                     existing_leads[lead_row.person_id] = lead_row
 
-            new_people = [lead for lead in chunk if lead.identity not in persons]
+            new_people = [lead for at, lead in enumerate(chunk) if at not in persons]
             matched += len(chunk) - len(new_people)
             if new_people:
-                ids = _insert_with_ids(session, Person, [_person_values(x) for x in new_people])
+                ids = _insert_with_ids(
+                    session, Person, [_person_values(x, rules) for x in new_people]
+                )
                 for lead, person_id in zip(new_people, ids, strict=True):
                     lead.person_id = person_id
-            for lead in chunk:
-                if lead.person_id is None and lead.identity in persons:
-                    lead.person_id = persons[lead.identity]
+            for at, person_id in persons.items():
+                chunk[at].person_id = person_id
 
             pairs: list[tuple[PlannedLead, int]] = []
             fresh: list[PlannedLead] = []
@@ -523,6 +544,7 @@ class ImportService:
             if fresh:
                 new_ids = _insert_with_ids(session, Lead, [_lead_values(x, batch) for x in fresh])
                 pairs.extend(zip(fresh, new_ids, strict=True))
+            lead_ids.update((id(lead), lead_id) for lead, lead_id in pairs)
             session.execute(
                 insert(_table(SourceRow)),
                 [
@@ -540,7 +562,37 @@ class ImportService:
                 ],
             )
             progress(total + position + len(chunk), total * 2)
+        self._queue_review(session, batch, plan, lead_ids, doubtful)
         return matched
+
+    @staticmethod
+    def _queue_review(
+        session: Session,
+        batch: ImportBatch,
+        plan: BatchPlan,
+        lead_ids: dict[int, int],
+        doubtful: list[tuple[PlannedLead, int, float, tuple[str, ...]]],
+    ) -> None:
+        """Put the doubtful pairs in the Duplicates queue (each pair once, ever)."""
+        for pair in plan.review:
+            first = lead_ids.get(id(plan.leads[pair.first]))
+            second = lead_ids.get(id(plan.leads[pair.second]))
+            if first is not None and second is not None and first != second:
+                DuplicateService.propose(
+                    session, first, second, pair.score, list(pair.reasons), batch.event_id
+                )
+        for lead, person_id, score, reasons in doubtful:
+            mine = lead_ids.get(id(lead))
+            theirs = session.execute(
+                select(Lead.id, Lead.event_id)
+                .where(Lead.person_id == person_id, Lead.status != "merged")
+                .order_by(Lead.id.desc())
+                .limit(1)
+            ).first()
+            if mine is None or theirs is None or theirs[0] == mine:
+                continue
+            event_id = batch.event_id if theirs[1] == batch.event_id else None
+            DuplicateService.propose(session, mine, theirs[0], score, list(reasons), event_id)
 
 
 def _table(model: type[Any]) -> Table:
@@ -576,35 +628,67 @@ def _insert_with_ids(
     return [int(row_id) for row_id in result.scalars()]
 
 
-def _known_persons(session: Session, chunk: list[PlannedLead]) -> dict[tuple[str, str], int]:
-    """Stored people with the e-mail (or, for a lead without one, the phone) of each lead."""
-    found: dict[tuple[str, str], int] = {}
+def _known_persons(
+    session: Session, chunk: list[PlannedLead], rules: DedupeRules, taken: set[int]
+) -> tuple[dict[int, int], list[tuple[int, int, float, tuple[str, ...]]]]:
+    """Match a chunk of leads against the stored people.
+
+    Returns:
+        ``{position in chunk: person id}`` for the sure matches (a person goes to one
+        lead of the batch at most), and ``(position, person id, score, reasons)`` for
+        the doubtful ones.
+    """
+    records = [person_record(at, lead.columns) for at, lead in enumerate(chunk)]
+    wanted: dict[str, set[str]] = {"email": set(), "phone": set(), "name": set()}
+    for record in records:
+        for kind, keys in blocking_keys(record, rules).items():
+            if kind in wanted:
+                wanted[kind].update(keys)
+    columns = {"email": Person.email_key, "phone": Person.phone_key, "name": Person.name_key}
+    stored: dict[int, Person] = {}
     live = (Person.merged_into_id.is_(None), Person.erased_at.is_(None))
-    emails = [lead.key for lead in chunk if lead.key]
-    phones = [lead.phone_key for lead in chunk if not lead.key and lead.phone_key]
-    for kind, column, keys in (
-        ("email", Person.email_key, emails),
-        ("phone", Person.phone_key, phones),
-    ):
-        if not keys:
+    for kind, keys in wanted.items():
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), 500):
+            part = ordered[start : start + 500]
+            for person in session.scalars(select(Person).where(columns[kind].in_(part), *live)):
+                stored.setdefault(person.id, person)
+    if not stored:
+        return {}, []
+    against = [
+        PersonRecord(
+            key=-person.id,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=person.email,
+            phone=person.phone_key,
+            company=person.company,
+        )
+        for person in stored.values()
+    ]
+    sure: dict[int, int] = {}
+    doubtful: list[tuple[int, int, float, tuple[str, ...]]] = []
+    for match in find_matches(records, against, rules=rules):  # best first
+        at, person_id = (match.a, -match.b) if match.a >= 0 else (match.b, -match.a)
+        if at in sure:
             continue
-        rows = session.execute(
-            select(column, Person.id).where(column.in_(keys)).where(*live).order_by(Person.id)
-        ).all()
-        for key, person_id in rows:
-            found.setdefault((kind, str(key)), person_id)
-    return found
+        if match.score >= rules.auto_merge_threshold and person_id not in taken:
+            sure[at] = person_id
+            taken.add(person_id)
+        else:
+            doubtful.append((at, person_id, match.score, match.reasons))
+    doubtful = [item for item in doubtful if item[0] not in sure]
+    return sure, doubtful
 
 
-def _person_values(lead: PlannedLead) -> dict[str, Any]:
+def _person_values(lead: PlannedLead, rules: DedupeRules) -> dict[str, Any]:
     columns = lead.columns
     return {
         "first_name": columns.get("first_name"),
         "last_name": columns.get("last_name"),
         "email": columns.get("email"),
         "company": columns.get("company"),
-        "email_key": lead.key,
-        "phone_key": lead.phone_key,
+        **person_keys(person_record(0, columns), rules),
         "created_at": utcnow(),
         "updated_at": utcnow(),
     }

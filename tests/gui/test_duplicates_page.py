@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 
@@ -20,7 +18,7 @@ def window(qtbot, ctx, prompts, make_event, tmp_path):
     path.write_text(
         "First Name,Last Name,Email,Company,Phone,Rating\n"
         "Robert,Smith,robert.smith@acme.com,Acme,,Warm\n"
-        "Bob,Smith,bob@gmail.com,ACME Corp,+1 415 555 0101,Hot\n",
+        "Alice,Jones,alice@globex.example,Globex,+1 415 555 0101,Hot\n",
         encoding="utf-8",
     )
     service = ImportService(ctx)
@@ -28,7 +26,7 @@ def window(qtbot, ctx, prompts, make_event, tmp_path):
     ids = {lead.values["first_name"]: lead.id for lead in LeadService(ctx).for_event(event.id)}
     with ctx.db.write() as session:
         DuplicateService.propose(
-            session, ids["Robert"], ids["Bob"], 0.84, ["Bob = Robert", "same company"], event.id
+            session, ids["Robert"], ids["Alice"], 0.84, ["Bob = Robert", "same company"], event.id
         )
     win = MainWindow(ctx, prompts)
     qtbot.addWidget(win)
@@ -50,7 +48,7 @@ def test_the_queue_compares_side_by_side_and_merges_with_the_chosen_value(qtbot,
     assert page.queue.count() == 0
     assert "No pairs to review" in page.summary.text()
     [lead] = LeadService(ctx).for_event(window.event_id)
-    assert lead.values["email"] == "bob@gmail.com"
+    assert lead.values["email"] == "alice@globex.example"
     assert lead.source_rows == [2, 3]
     # The Leads page follows.
     assert window.leads_page.model.rowCount() in (0, 1)

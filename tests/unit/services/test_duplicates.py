@@ -33,7 +33,7 @@ def booth(ctx, make_event, tmp_path):
         ctx, event.id, tmp_path, "scans.csv",
         "First Name,Last Name,Email,Company,Phone,Rating\n"
         "Robert,Smith,robert.smith@acme.com,Acme,,Warm\n"
-        "Bob,Smith,bob@gmail.com,ACME Corp,+1 415 555 0101,Hot\n"
+        "Alice,Jones,alice@globex.example,Globex,+1 415 555 0101,Hot\n"
         "Grace,Hopper,grace@example.org,Compilers Inc,,\n",
     )  # fmt: skip
     return event
@@ -41,8 +41,8 @@ def booth(ctx, make_event, tmp_path):
 
 def test_a_same_event_merge_keeps_both_rows_and_is_undone(ctx, booth):
     ids = lead_ids(ctx, booth.id)
-    assert propose(ctx, ids["Robert"], ids["Bob"], booth.id)
-    assert not propose(ctx, ids["Bob"], ids["Robert"], booth.id)  # once, in either order
+    assert propose(ctx, ids["Robert"], ids["Alice"], booth.id)
+    assert not propose(ctx, ids["Alice"], ids["Robert"], booth.id)  # once, in either order
     service = DuplicateService(ctx)
     [pair] = service.pending(booth.id)
     assert pair.reasons == ["Bob = Robert", "same company"]
@@ -51,9 +51,9 @@ def test_a_same_event_merge_keeps_both_rows_and_is_undone(ctx, booth):
     decision = service.merge(pair.id, take_second={"email"})
     leads = LeadService(ctx).for_event(booth.id)
     assert len(leads) == 2
-    robert = next(lead for lead in leads if lead.values["last_name"] == "Smith")
+    robert = next(lead for lead in leads if lead.values["email"] != "grace@example.org")
     assert robert.values["first_name"] == "Robert"  # kept
-    assert robert.values["email"] == "bob@gmail.com"  # chosen
+    assert robert.values["email"] == "alice@globex.example"  # chosen
     assert robert.values["phone"] == "+14155550101"  # a value beats an empty one
     assert robert.values["engagement_level"] == "High"  # the highest wins
     assert robert.source_rows == [2, 3]  # both file rows, on the surviving lead
@@ -63,10 +63,10 @@ def test_a_same_event_merge_keeps_both_rows_and_is_undone(ctx, booth):
 
     service.unmerge(decision)
     leads = {lead.values["first_name"]: lead for lead in LeadService(ctx).for_event(booth.id)}
-    assert set(leads) == {"Robert", "Bob", "Grace"}
+    assert set(leads) == {"Robert", "Alice", "Grace"}
     assert leads["Robert"].values["email"] == "robert.smith@acme.com"
     assert leads["Robert"].source_rows == [2]
-    assert leads["Bob"].source_rows == [3]
+    assert leads["Alice"].source_rows == [3]
     assert leads["Robert"].values["engagement_level"] == "Medium"
     assert [p.id for p in service.pending(booth.id)] == [pair.id]  # to decide again
 
@@ -108,7 +108,7 @@ def test_not_the_same_person_is_remembered(ctx, booth):
 
 def test_raw_rows_are_never_deleted(ctx, booth):
     ids = lead_ids(ctx, booth.id)
-    propose(ctx, ids["Robert"], ids["Bob"], booth.id)
+    propose(ctx, ids["Robert"], ids["Alice"], booth.id)
     with ctx.db.read() as session:
         before = session.scalar(select(func.count()).select_from(SourceRow))
     service = DuplicateService(ctx)

@@ -204,3 +204,112 @@ def test_a_company_schema_sets_the_read_limits(tmp_path, monkeypatch):
             ImportService(strict).preview(DATA / "badge_scan.csv")
     finally:
         strict.close()
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_same_person_written_differently_is_folded_within_the_file(ctx, make_event, tmp_path):
+    event = make_event()
+    path = write(
+        tmp_path, "scans.csv",
+        "First Name,Last Name,Email,Company,Phone\n"
+        "Robert,Smith,robert.smith@acme.com,Acme Inc,+1 415 555 0101\n"
+        "Bob,Smith,ROBERT.SMITH@ACME.COM,ACME Corporation,\n"
+        "Jürgen,Müller,j.mueller@initech.de,Initech GmbH,+49 30 901820\n"
+        "Juergen,Mueller,juergen@gmail.com,Initech,+49 30 901820\n"
+        "John,Smith,john.smith@globex.example,Globex,+1 212 555 0199\n",
+    )  # fmt: skip
+    service = ImportService(ctx)
+    summary = service.run(service.preview(path), event.id)
+    assert summary.duplicates_in_file == 2
+    assert summary.imported == 3  # Robert, Jürgen, and John Smith: a namesake at another firm
+    leads = {lead.values["first_name"]: lead for lead in LeadService(ctx).for_event(event.id)}
+    assert set(leads) == {"Robert", "Jürgen", "John"}
+    assert leads["Robert"].source_rows == [2, 3]
+    assert leads["Jürgen"].source_rows == [4, 5]
+
+
+def test_a_known_person_at_another_event_is_found_or_queued(ctx, make_event, tmp_path):
+    from intake_app.services.duplicates import DuplicateService
+
+    booth = make_event(name="Booth")
+    webinar = make_event(name="Webinar", event_type="webcast")
+    service = ImportService(ctx)
+    first = write(
+        tmp_path, "booth.csv",
+        "First Name,Last Name,Email,Company,Phone\n"
+        "Katherine,Johnson,kj@nasa.example,NASA Langley,+1 757 555 0123\n"
+        "Ada,Lovelace,ada@engines.example,Analytical Engines,\n",
+    )  # fmt: skip
+    service.run(service.preview(first), booth.id)
+    second = write(
+        tmp_path, "webinar.csv",
+        "First Name,Last Name,Email,Company,Phone\n"
+        "Kate,Johnson,katherine.j@gmail.com,NASA,+1 757 555 0123\n"
+        "Ada,Lovelace,ada.lovelace@home.example,,\n",
+    )  # fmt: skip
+    summary = service.run(service.preview(second), webinar.id)
+    people = {
+        lead.values["last_name"]: lead.person_id for lead in LeadService(ctx).for_event(booth.id)
+    }
+    later = {
+        lead.values["last_name"]: lead.person_id for lead in LeadService(ctx).for_event(webinar.id)
+    }
+    assert later["Johnson"] == people["Johnson"]  # Kate = Katherine, same phone: one person
+    assert summary.matched_existing >= 1
+    # A name alone, with other contact details, is not enough to be one person.
+    assert later["Lovelace"] != people["Lovelace"]
+    assert all(
+        {pair.first.values["last_name"], pair.second.values["last_name"]} != {"Lovelace"}
+        or pair.score < 0.9
+        for pair in DuplicateService(ctx).pending()
+    )
+
+
+def test_a_doubtful_pair_goes_to_the_review_queue_and_the_cli(tmp_path, monkeypatch):
+    import io
+    import json
+
+    from intake_app.cli import main
+    from intake_app.core.events import EventInput, parse_when
+    from intake_app.services.context import open_context
+    from intake_app.services.events import EventService
+
+    company = tmp_path / "company"
+    company.mkdir()
+    # A stricter company: only a near-certain match merges by itself.
+    (company / "dedupe_rules.yaml").write_text(
+        "dedupe_rules:\n  auto_merge_threshold: 0.99\n  review_threshold: 0.7\n", "utf-8"
+    )
+    url = f"sqlite:///{(tmp_path / 'review.db').as_posix()}"
+    ctx = open_context(url, company)
+    try:
+        event = EventService(ctx).create(
+            EventInput(name="Expo", event_type="tradeshow", start=parse_when("2025-04-28", "S"))
+        )
+        path = write(
+            tmp_path, "scans.csv",
+            "First Name,Last Name,Email,Company\n"
+            "Robert,Smith,robert.smith@acme.com,Acme\n"
+            "Bob,Smith,bob.smith@gmail.com,Acme\n",
+        )  # fmt: skip
+        service = ImportService(ctx)
+        summary = service.run(service.preview(path), event.id)
+        assert (summary.imported, summary.duplicates_in_file) == (2, 0)
+    finally:
+        ctx.close()
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["--db", url, "--schema", str(company), "duplicates", "--event", str(event.id), "--json"],
+        out=out,
+        err=err,
+    )
+    assert code == 0, err.getvalue()
+    [pair] = json.loads(out.getvalue())
+    assert 0.7 <= pair["score"] < 0.99
+    assert "Robert = Bob" in pair["reasons"]
+    assert {lead["first_name"] for lead in pair["leads"]} == {"Robert", "Bob"}
