@@ -105,6 +105,38 @@ def _leads_page(app, window, ctx) -> None:  # type: ignore[no-untyped-def]
     window.grab().save(str(DOCS / "settings-page.png"))
 
 
+PAIRS_CSV = """First Name,Last Name,Email,Company,Job Title,Phone,City
+Margaret,Hamilton,mh@apollo.example,Apollo Software,Director of Engineering,+1 617 555 0199,Boston
+Peggy,Hamilton,peggy.h@gmail.com,Apollo,,+1 617 555 0111,Boston
+Liu,Wei,wei.liu@globex.example,Globex,Security Architect,+1 212 555 0100,New York
+Wei,Liu,liu.wei@gmail.com,Globex Corp,,+1 212 555 0177,
+Robert,Smith,robert.smith@acme.com,Acme,VP Sales,+1 415 555 0101,San Francisco
+Bob,Smith,bob.smith@gmail.com,Acme Inc,Sales,+1 415 555 0188,San Francisco
+Ada,Lovelace,ada@engines.example,Analytical Engines,CTO,+44 20 7946 0018,London
+"""
+
+
+def _duplicates_page(app, window, ctx) -> None:  # type: ignore[no-untyped-def]
+    """The Duplicates page with a queue from a list that repeats people differently."""
+    from intake_app.services.events import EventService
+    from intake_app.services.imports import ImportService
+
+    itsa = next(event for event in EventService(ctx).list() if event.name.startswith("it-sa"))
+    path = Path("it-sa-scans.csv")
+    path.write_text(PAIRS_CSV, encoding="utf-8")
+    service = ImportService(ctx)
+    service.run(service.preview(path), itsa.id)
+    page = window.duplicates_page
+    page.refresh()
+    window.show_page("duplicates")
+    window.resize(1280, 700)
+    page.queue.setCurrentRow(0)
+    window.statusBar().clearMessage()
+    app.processEvents()
+    window.grab().save(str(DOCS / "duplicates-page.png"))
+    window.resize(1180, 640)
+
+
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="intake-shots-"))
     # Relative to the work folder (entered below), so no picture names a folder of this machine.
@@ -160,6 +192,7 @@ def main() -> int:
 
     _import_wizard(app, window)
     _leads_page(app, window, ctx)
+    _duplicates_page(app, window, ctx)
 
     window.show_page("dashboard")
     app.processEvents()

@@ -184,6 +184,7 @@ class DuplicatesPage(QWidget):
         fields = [
             f for f in fields if pair.first.values.get(f) or pair.second.values.get(f)
         ] or fields
+        self.compare.setRowCount(0)  # drops the previous pair's radio buttons too
         self.compare.setRowCount(len(fields) + 1)
         for number, field in enumerate(fields):
             label = QTableWidgetItem(LABELS.get(field, field))
