@@ -669,6 +669,8 @@ def _known_persons(
     sure: dict[int, int] = {}
     doubtful: list[tuple[int, int, float, tuple[str, ...]]] = []
     for match in find_matches(records, against, rules=rules):  # best first
+        if (match.a >= 0) == (match.b >= 0):
+            continue  # a pair within the file: the plan has folded or queued it already
         at, person_id = (match.a, -match.b) if match.a >= 0 else (match.b, -match.a)
         if at in sure:
             continue

@@ -313,3 +313,36 @@ def test_a_doubtful_pair_goes_to_the_review_queue_and_the_cli(tmp_path, monkeypa
     assert 0.7 <= pair["score"] < 0.99
     assert "Robert = Bob" in pair["reasons"]
     assert {lead["first_name"] for lead in pair["leads"]} == {"Robert", "Bob"}
+
+
+def test_matching_against_stored_people_ignores_pairs_within_the_chunk(ctx, make_event, tmp_path):
+    from intake_app.core.batch import PlannedLead
+    from intake_app.services.imports import _known_persons
+
+    event = make_event()
+    service = ImportService(ctx)
+    known = write(
+        tmp_path, "known.csv",
+        "First Name,Last Name,Email,Company\nAda,Lovelace,ada@engines.example,Analytical Engines\n",
+    )  # fmt: skip
+    service.run(service.preview(known), event.id)
+    twins = {"first_name": "Hedy", "last_name": "Lamarr", "email": "hedy@films.example",
+             "company": "MGM", "phone": "+13105550100"}  # fmt: skip
+    ada = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@engines.example"}
+    chunk = [
+        PlannedLead(
+            columns=dict(values),
+            raw={},
+            extra={},
+            unmapped={},
+            issues=[],
+            records=[],
+            key=values["email"],
+        )
+        for values in (twins, twins, ada)
+    ]
+    with ctx.db.read() as session:
+        sure, doubtful = _known_persons(session, chunk, ctx.schema.dedupe_rules, set())
+        ada_id = session.scalar(select(Person.id).where(Person.email == "ada@engines.example"))
+    assert sure == {2: ada_id}  # the twins are a pair of the file, not stored people
+    assert all(person_id > 0 for _, person_id, _, _ in doubtful)
