@@ -404,7 +404,11 @@ def _score(
                 points += weights.work_email_differs
             elif a.free and b.free:
                 points += weights.personal_email_differs
-            if a.local and a.local == b.local:
+            elif a.domain and b.domain and not a.free and not b.free:
+                # Two different work domains: two employers, whatever the names say.
+                points += weights.company_domain_differs
+            same_place = a.domain == b.domain or a.free or b.free
+            if a.local and a.local == b.local and same_place:
                 points += weights.similar_email
                 reasons.append("similar email")
     if a.phones and b.phones:

@@ -651,6 +651,17 @@ def _known_persons(
         ordered = sorted(keys)
         for start in range(0, len(ordered), 500):
             part = ordered[start : start + 500]
+            if kind == "name":
+                # A name shared by more stored people than a block may hold (John Smith)
+                # says nothing the matcher would use: skip it rather than fetch them all.
+                counts = session.execute(
+                    select(Person.name_key, func.count())
+                    .where(Person.name_key.in_(part), *live)
+                    .group_by(Person.name_key)
+                )
+                part = [str(key) for key, count in counts if count <= rules.max_block]
+                if not part:
+                    continue
             for person in session.scalars(select(Person).where(columns[kind].in_(part), *live)):
                 stored.setdefault(person.id, person)
     if not stored:

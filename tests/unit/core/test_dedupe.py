@@ -347,3 +347,15 @@ def test_bad_dedupe_rules_are_refused(tmp_path: Path) -> None:
 
     with pytest.raises(SchemaError, match="review_threshold"):
         load_schema(tmp_path)
+
+
+def test_namesakes_with_two_different_work_domains_are_not_merged() -> None:
+    from intake_app.core.dedupe import PersonRecord, find_matches
+    from schemas import load_schema
+
+    rules = load_schema().dedupe_rules
+    a = PersonRecord(1, "Margaret", "Jackson", "margaret.jackson162@example162.com", None, None,
+                     "ACME Corporation")  # fmt: skip
+    b = PersonRecord(2, "Margaret", "Jackson", "margaret.jackson833@example333.com", None, None,
+                     "ACME Corporation")  # fmt: skip
+    assert all(m.score < rules.auto_merge_threshold for m in find_matches([a, b], rules=rules))
