@@ -60,6 +60,7 @@ from intake_app.services.duplicates import DuplicateService
 from schemas import CorporateSchema, DedupeRules, EventType
 
 _CHUNK = 1000
+_MATCH_CHUNK = 5000  # leads matched against the stored people at once
 
 
 @dataclass
@@ -501,15 +502,26 @@ class ImportService:
         """
         rules = self.ctx.schema.dedupe_rules
         matched = 0
-        taken: set[int] = set()  # stored people given to a lead of this batch already
         lead_ids: dict[int, int] = {}  # id(planned lead) -> stored lead id
+        # Who is known already: matched against the people stored before this batch, all
+        # of them before the first insert (the file's own pairs are the plan's business).
+        known: dict[int, int] = {}  # position in plan.leads -> person id
         doubtful: list[tuple[PlannedLead, int, float, tuple[str, ...]]] = []
+        taken: set[int] = set()  # stored people given to a lead of this batch already
+        for position in range(0, len(plan.leads), _MATCH_CHUNK):
+            if cancel is not None:
+                cancel.check()
+            part = plan.leads[position : position + _MATCH_CHUNK]
+            sure, review = _known_persons(session, part, rules, taken)
+            known.update((position + at, person) for at, person in sure.items())
+            doubtful.extend((part[at], person, score, why) for at, person, score, why in review)
         for position in range(0, len(plan.leads), _CHUNK):
             if cancel is not None:
                 cancel.check()
             chunk = plan.leads[position : position + _CHUNK]
-            persons, review = _known_persons(session, chunk, rules, taken)
-            doubtful.extend((chunk[at], person, score, why) for at, person, score, why in review)
+            persons = {
+                at: known[position + at] for at in range(len(chunk)) if position + at in known
+            }
             existing_leads: dict[int, Lead] = {}
             if persons:
                 for lead_row in session.scalars(
@@ -651,17 +663,15 @@ def _known_persons(
         ordered = sorted(keys)
         for start in range(0, len(ordered), 500):
             part = ordered[start : start + 500]
-            if kind == "name":
-                # A name shared by more stored people than a block may hold (John Smith)
-                # says nothing the matcher would use: skip it rather than fetch them all.
-                counts = session.execute(
-                    select(Person.name_key, func.count())
-                    .where(Person.name_key.in_(part), *live)
-                    .group_by(Person.name_key)
-                )
-                part = [str(key) for key, count in counts if count <= rules.max_block]
-                if not part:
-                    continue
+            # A key shared by more stored people than a block may hold (John Smith, a
+            # switchboard) says nothing the matcher would use: skip it, fetch the rest.
+            column = columns[kind]
+            counts = session.execute(
+                select(column, func.count()).where(column.in_(part), *live).group_by(column)
+            )
+            part = [str(key) for key, count in counts if count <= rules.max_block]
+            if not part:
+                continue
             for person in session.scalars(select(Person).where(columns[kind].in_(part), *live)):
                 stored.setdefault(person.id, person)
     if not stored:
