@@ -26,6 +26,7 @@ from itertools import combinations
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from intake_app.core.compiled import compiled
 from intake_app.core.lead_values import SHARED_MAILBOXES as ROLE_MAILBOXES
 from intake_app.core.lead_values import email_key, phone_key
 from intake_app.core.normalise.contact import SHARED_MAILBOXES, company_key, email_domain
@@ -175,16 +176,8 @@ def _logit(probability: float) -> float:
     return math.log(probability / (1 - probability))
 
 
-_INDEXES: dict[int, tuple[DedupeRules, _RulesIndex]] = {}
-
-
 def _index(rules: DedupeRules) -> _RulesIndex:
-    cached = _INDEXES.get(id(rules))
-    if cached is not None and cached[0] is rules:
-        return cached[1]
-    index = _RulesIndex(rules)
-    _INDEXES[id(rules)] = (rules, index)
-    return index
+    return compiled(rules, _RulesIndex)
 
 
 # ------------------------------------------------------------------ one record's features

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from importers.headings import parse_minutes
+from intake_app.core.compiled import compiled
 from intake_app.core.normalise.people import fold, phrase_pattern
 from schemas import EngagementRules
 
@@ -97,16 +98,8 @@ class EngagementRulesIndex:
 _phrases = phrase_pattern
 
 
-_INDEXES: dict[int, tuple[EngagementRules, EngagementRulesIndex]] = {}
-
-
 def rules_index(rules: EngagementRules) -> EngagementRulesIndex:
-    cached = _INDEXES.get(id(rules))
-    if cached is not None and cached[0] is rules:
-        return cached[1]
-    index = EngagementRulesIndex(rules)
-    _INDEXES[id(rules)] = (rules, index)
-    return index
+    return compiled(rules, EngagementRulesIndex)
 
 
 def derive_engagement(

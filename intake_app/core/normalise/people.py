@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from intake_app.core.compiled import compiled
 from schemas import TitleRules
 
 _PARTICLES = frozenset(
@@ -99,6 +100,7 @@ class TitleClassifier:
 
     def __init__(self, rules: TitleRules) -> None:
         self.rules = rules
+        self._seen: dict[str, TitleClass | None] = {}
         self._not_exec = self._pattern(rules.not_an_executive)
         self._chief = re.compile(r"\bchief ((?:[a-z]+ ){0,3}?)officer\b")
         self._levels = [(rule.level, self._pattern(rule.words)) for rule in rules.levels]
@@ -122,6 +124,14 @@ class TitleClassifier:
             return None
         found = pattern.search(text)
         return found.group(1) if found else None
+
+    def cached(self, title: str) -> TitleClass | None:
+        """:meth:`classify`, remembered per title (a list repeats its titles)."""
+        if title not in self._seen:
+            if len(self._seen) >= 16384:
+                self._seen.clear()
+            self._seen[title] = self.classify(title)
+        return self._seen[title]
 
     def classify(self, title: str) -> TitleClass | None:
         """Level and function of ``title``; None when the title is empty."""
@@ -177,25 +187,11 @@ class TitleClassifier:
         return self.rules.default_function, ""
 
 
-_CLASSIFIERS: dict[int, tuple[TitleRules, TitleClassifier]] = {}
-
-
 def classifier_for(rules: TitleRules) -> TitleClassifier:
     """The compiled classifier for a schema's title rules (kept while the rules live)."""
-    cached = _CLASSIFIERS.get(id(rules))
-    if cached is not None and cached[0] is rules:
-        return cached[1]
-    classifier = TitleClassifier(rules)
-    _CLASSIFIERS[id(rules)] = (rules, classifier)
-    return classifier
-
-
-@lru_cache(maxsize=16384)
-def _classify_cached(rules_id: int, title: str) -> TitleClass | None:
-    return _CLASSIFIERS[rules_id][1].classify(title)
+    return compiled(rules, TitleClassifier)
 
 
 def classify_title(title: str, rules: TitleRules) -> TitleClass | None:
     """Job level and function of a title by the schema's rules (cached per title)."""
-    classifier_for(rules)
-    return _classify_cached(id(rules), title)
+    return classifier_for(rules).cached(title)
