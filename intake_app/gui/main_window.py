@@ -146,7 +146,7 @@ class MainWindow(QMainWindow):
         self.duplicates_page.status_message.connect(self._flash)
         self.duplicates_page.leads_changed.connect(self.leads_page.run_query)
         self.duplicates_page.leads_changed.connect(lambda: self.events_page.refresh())
-        self.import_page.imported.connect(lambda _summary: self.duplicates_page.refresh())
+        self.import_page.imported.connect(lambda _summary: self.duplicates_page.mark_stale())
         self.settings_page.schema_changed.connect(self.leads_page.schema_changed)
         self.setAcceptDrops(True)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from intake_app.core.batch import merge_outcomes
@@ -92,6 +92,17 @@ def _side(session: Session, lead: Lead) -> Side:
     )
 
 
+def _side_of(lead: Lead, events: dict[int, str], rows: dict[int, list[int]]) -> Side:
+    return Side(
+        lead_id=lead.id,
+        person_id=lead.person_id,
+        event_id=lead.event_id,
+        event_name=events.get(lead.event_id, ""),
+        values={name: getattr(lead, name) for name in CANONICAL_COLUMNS},
+        source_rows=sorted(rows.get(lead.id, [])),
+    )
+
+
 def _lead_state(lead: Lead) -> dict[str, Any]:
     return {
         **{name: audit.plain(getattr(lead, name)) for name in CANONICAL_COLUMNS},
@@ -108,21 +119,66 @@ class DuplicateService:
 
     # ------------------------------------------------------------ the queue
 
-    def pending(self, event_id: int | None = None) -> list[CandidateView]:
-        """Pairs waiting for a decision (of one event's leads, if given), best first."""
+    def pending(self, event_id: int | None = None, limit: int | None = None) -> list[CandidateView]:
+        """Pairs waiting for a decision (of one event's leads, if given), best first.
+
+        Loaded in a handful of queries whatever the queue's length: a large import can
+        queue thousands of pairs.
+        """
         with self.ctx.db.read() as session:
             statement = select(DuplicateCandidate).where(DuplicateCandidate.status == "pending")
             if event_id is not None:
                 statement = statement.where(DuplicateCandidate.event_id == event_id)
             statement = statement.order_by(DuplicateCandidate.score.desc(), DuplicateCandidate.id)
+            if limit is not None:
+                statement = statement.limit(limit)
+            candidates = list(session.scalars(statement))
+            ids = {c.lead_id for c in candidates} | {c.other_lead_id for c in candidates}
+            leads: dict[int, Lead] = {}
+            rows: dict[int, list[int]] = {}
+            for start in range(0, len(ids), 500):
+                part = sorted(ids)[start : start + 500]
+                leads.update(
+                    (lead.id, lead)
+                    for lead in session.scalars(select(Lead).where(Lead.id.in_(part)))
+                )
+                for lead_id, numbers in session.execute(
+                    select(SourceRow.lead_id, SourceRow.row_numbers).where(
+                        SourceRow.lead_id.in_(part)
+                    )
+                ):
+                    rows.setdefault(int(lead_id), []).extend(int(n) for n in numbers)
+            names = {
+                int(row[0]): str(row[1]) for row in session.execute(select(Event.id, Event.name))
+            }
             views = []
-            for candidate in session.scalars(statement):
-                first = session.get(Lead, candidate.lead_id)
-                second = session.get(Lead, candidate.other_lead_id)
+            for candidate in candidates:
+                first = leads.get(candidate.lead_id)
+                second = leads.get(candidate.other_lead_id)
                 if first is None or second is None or "merged" in (first.status, second.status):
                     continue
-                views.append(self._view(session, candidate, first, second))
+                views.append(
+                    CandidateView(
+                        id=candidate.id,
+                        score=candidate.score,
+                        reasons=[str(reason) for reason in candidate.reasons or []],
+                        status=candidate.status,
+                        first=_side_of(first, names, rows),
+                        second=_side_of(second, names, rows),
+                    )
+                )
             return views
+
+    def count_pending(self) -> int:
+        with self.ctx.db.read() as session:
+            return int(
+                session.scalar(
+                    select(func.count(DuplicateCandidate.id)).where(
+                        DuplicateCandidate.status == "pending"
+                    )
+                )
+                or 0
+            )
 
     def _view(
         self, session: Session, candidate: DuplicateCandidate, first: Lead, second: Lead

@@ -13,7 +13,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -60,6 +60,7 @@ class DuplicatesPage(QWidget):
         self.pairs: list[CandidateView] = []
         self.current: CandidateView | None = None
         self.choices: dict[str, QButtonGroup] = {}
+        self._stale = True
 
         title = QLabel("Duplicates")
         title.setObjectName("pageTitle")
@@ -132,8 +133,23 @@ class DuplicatesPage(QWidget):
 
     # ------------------------------------------------------------ loading
 
+    SHOWN = 500  # pairs listed at once; the rest follow as these are decided
+
+    def mark_stale(self) -> None:
+        """New pairs may have been queued (an import): reload when the page is shown."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self, keep_row: int = 0) -> None:
-        self.pairs = self.service.pending()
+        self._stale = False
+        self.pairs = self.service.pending(limit=self.SHOWN)
+        waiting = self.service.count_pending()
         self.queue.blockSignals(True)
         self.queue.clear()
         for pair in self.pairs:
@@ -145,8 +161,11 @@ class DuplicatesPage(QWidget):
             self.queue.addItem(item)
         self.queue.blockSignals(False)
         count = len(self.pairs)
+        more = f" (the {count} most alike shown)" if waiting > count else ""
         self.summary.setText(
-            f"{count} pair(s) to review." if count else "No pairs to review: nothing looks doubled."
+            f"{waiting} pair(s) to review{more}."
+            if count
+            else "No pairs to review: nothing looks doubled."
         )
         for button in (self.merge_button, self.apart_button, self.skip_button):
             button.setEnabled(bool(count))
