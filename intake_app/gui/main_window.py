@@ -92,22 +92,16 @@ class MainWindow(QMainWindow):
         self.duplicates_page = DuplicatesPage(ctx, self.prompts)
         pending = {page.key: page for page in PENDING_PAGES}
         self.pages: dict[str, QWidget] = {}
+        built: dict[str, tuple[QWidget, str]] = {
+            "events": (self.events_page, "Events"),
+            "import": (self.import_page, "Import"),
+            "leads": (self.leads_page, "Leads"),
+            "duplicates": (self.duplicates_page, "Duplicates"),
+            "settings": (self.settings_page, "Settings"),
+        }
         for number, key in enumerate(NAVIGATION, start=1):
-            if key == "events":
-                page: QWidget = self.events_page
-                title = "Events"
-            elif key == "import":
-                page = self.import_page
-                title = "Import"
-            elif key == "leads":
-                page = self.leads_page
-                title = "Leads"
-            elif key == "duplicates":
-                page = self.duplicates_page
-                title = "Duplicates"
-            elif key == "settings":
-                page = self.settings_page
-                title = "Settings"
+            if key in built:
+                page, title = built[key]
             else:
                 page = EmptyStatePage(pending[key].title, pending[key].message)
                 title = pending[key].title

@@ -79,19 +79,6 @@ class CandidateView:
         }
 
 
-def _side(session: Session, lead: Lead) -> Side:
-    event = session.get(Event, lead.event_id)
-    rows = session.scalars(select(SourceRow.row_numbers).where(SourceRow.lead_id == lead.id))
-    return Side(
-        lead_id=lead.id,
-        person_id=lead.person_id,
-        event_id=lead.event_id,
-        event_name=event.name if event else "",
-        values={name: getattr(lead, name) for name in CANONICAL_COLUMNS},
-        source_rows=sorted(int(n) for numbers in rows for n in numbers),
-    )
-
-
 def _side_of(lead: Lead, events: dict[int, str], rows: dict[int, list[int]]) -> Side:
     return Side(
         lead_id=lead.id,
@@ -179,29 +166,6 @@ class DuplicateService:
                 )
                 or 0
             )
-
-    def _view(
-        self, session: Session, candidate: DuplicateCandidate, first: Lead, second: Lead
-    ) -> CandidateView:
-        return CandidateView(
-            id=candidate.id,
-            score=candidate.score,
-            reasons=[str(reason) for reason in candidate.reasons or []],
-            status=candidate.status,
-            first=_side(session, first),
-            second=_side(session, second),
-        )
-
-    def get(self, candidate_id: int) -> CandidateView:
-        with self.ctx.db.read() as session:
-            candidate = session.get(DuplicateCandidate, candidate_id)
-            if candidate is None:
-                raise NotFoundError(f"There is no duplicate candidate with id {candidate_id}.")
-            first = session.get(Lead, candidate.lead_id)
-            second = session.get(Lead, candidate.other_lead_id)
-            if first is None or second is None:
-                raise NotFoundError(f"A lead of candidate {candidate_id} no longer exists.")
-            return self._view(session, candidate, first, second)
 
     @staticmethod
     def propose(

@@ -13,6 +13,7 @@ from intake_app.core.errors import NotFoundError, ValidationError
 from intake_app.core.safe_csv import safe_cell
 from intake_app.db.models import Event, ImportBatch, SourceRow
 from intake_app.services.context import AppContext
+from intake_app.services.files import replace_atomically
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class RejectService:
         for row in rows:
             headings.extend(key for key in row.raw if key not in headings)
         try:
-            with path.open("w", newline="", encoding="utf-8-sig") as handle:
+            with replace_atomically(path, encoding="utf-8-sig") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(["source_file", "source_rows", "reason", *headings])
                 for row in rows:

@@ -21,6 +21,7 @@ from intake_app.core.normalise.people import fold
 from intake_app.paths import personal_schema_dir
 from intake_app.services import audit
 from intake_app.services.context import AppContext
+from intake_app.services.files import replace_atomically
 from schemas import SCHEMA_FORMAT_VERSION, SchemaError, load_schema
 
 
@@ -99,14 +100,16 @@ class SchemaEditService:
         data["schema_version"] = SCHEMA_FORMAT_VERSION
         before = path.read_text(encoding="utf-8") if path.exists() else None
         text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-        path.write_text(text, encoding="utf-8")
+        with replace_atomically(path) as handle:
+            handle.write(text)
         try:
             schema = load_schema(path.parent)
         except SchemaError as exc:
             if before is None:
                 path.unlink()
             else:
-                path.write_text(before, encoding="utf-8")
+                with replace_atomically(path) as handle:
+                    handle.write(before)
             raise ValidationError(f"The change was not saved: {exc}") from exc
         self.ctx.schema = schema
         with self.ctx.db.write() as session:

@@ -64,3 +64,10 @@ def test_a_change_that_breaks_the_schema_is_undone(ctx):
     assert not (folder / "picklists.yaml").exists()
     assert (folder / "picklist_synonyms.yaml").read_text("utf-8") == broken
     assert "Space" not in ctx.schema.picklists["industry"]
+
+
+def test_a_save_leaves_only_the_schema_file_behind(ctx):
+    editor = SchemaEditService(ctx)
+    editor.add_synonym("industry", "Technology", "Cyber Defence")
+    folder = personal_schema_dir()
+    assert sorted(p.name for p in folder.iterdir()) == ["picklist_synonyms.yaml"]
