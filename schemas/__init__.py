@@ -32,6 +32,7 @@ SCHEMA_FILES = (
     "title_rules.yaml",
     "engagement_rules.yaml",
     "dedupe_rules.yaml",
+    "regions.yaml",
 )
 
 _CODE = r"^[a-z0-9][a-z0-9_-]*$"
@@ -63,13 +64,29 @@ class SlaPolicy(_Strict):
     code: str = Field(pattern=_CODE, max_length=40)
     label: str = Field(min_length=1)
     stages: tuple[SlaStage, ...] = Field(min_length=1, max_length=2)
+    # Whose public holidays are skipped: the event's country, a fixed ISO 3166
+    # country code (a team that works from one country), or none (weekends only).
+    holiday_calendar: str = Field(
+        default="event_country", pattern=r"^(event_country|none|[A-Z]{2})$"
+    )
+    # The reminder comes when this share of a stage's time is left.
+    reminder_when_left: float = Field(default=0.25, gt=0, lt=1)
+    # After the deadline: escalate to the owner's manager, then suggest reassigning.
+    escalate_after_business_days: float = Field(default=1, gt=0)
+    reassign_after_business_days: float = Field(default=2, gt=0)
 
     @model_validator(mode="after")
     def _stages_in_order(self) -> SlaPolicy:
         names = [stage.name for stage in self.stages]
         if names not in (["enter"], ["hand_over", "enter"]):
             raise ValueError("stages must be [enter] or [hand_over, enter]")
+        if self.reassign_after_business_days <= self.escalate_after_business_days:
+            raise ValueError("reassignment must come after escalation")
         return self
+
+    @property
+    def two_stage(self) -> bool:
+        return len(self.stages) == 2
 
 
 FieldKind = Literal[
@@ -220,6 +237,39 @@ class DedupeRules(_Strict):
         return self
 
 
+class Regions(_Strict):
+    """Sales regions for the Dashboard and reports: region -> ISO country codes."""
+
+    countries: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
+    # The region of a country no list names; events without a country are "Unassigned".
+    default: str = "EMEA"
+
+    @model_validator(mode="after")
+    def _each_country_once(self) -> Regions:
+        seen: dict[str, str] = {}
+        for region, codes in self.countries.items():
+            for code in codes:
+                if code in seen:
+                    raise ValueError(f"country {code} is in both {seen[code]} and {region}")
+                seen[code] = region
+        return self
+
+    @cached_property
+    def _by_country(self) -> dict[str, str]:
+        return {code: region for region, codes in self.countries.items() for code in codes}
+
+    def region_of(self, country: str | None) -> str:
+        if not country:
+            return "Unassigned"
+        return self._by_country.get(country.upper(), self.default)
+
+    def names(self) -> list[str]:
+        names = list(self.countries)
+        if self.default not in names:
+            names.append(self.default)
+        return names
+
+
 class CorporateSchema(_Strict):
     """The validated schema in force: defaults merged with a company folder."""
 
@@ -236,6 +286,7 @@ class CorporateSchema(_Strict):
     title_rules: TitleRules = TitleRules()
     engagement_rules: EngagementRules = EngagementRules()
     dedupe_rules: DedupeRules = DedupeRules()
+    regions: Regions = Regions()
     source_dirs: tuple[Path, ...] = ()
 
     @model_validator(mode="after")
@@ -397,6 +448,7 @@ def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
         "title_rules": {},
         "engagement_rules": {},
         "dedupe_rules": {},
+        "regions": {},
     }
     read_files: list[Path] = []
     for folder in dirs:
@@ -453,6 +505,11 @@ def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
                                 )
                             merged = known.setdefault(option, [])
                             merged.extend(str(w) for w in words if str(w) not in merged)
+                elif section == "regions":
+                    if not isinstance(value, dict):
+                        raise SchemaError(f"Schema file {path}: regions must be a mapping.")
+                    # A company file replaces the region lists as a whole.
+                    combined["regions"] = {**combined["regions"], **value}
                 elif section == "import_limits":
                     if not isinstance(value, dict):
                         raise SchemaError(f"Schema file {path}: import_limits must be a mapping.")

@@ -8,6 +8,9 @@
 * ``DuplicateCandidate`` / ``MergeDecision``: the review queue and reversible merges.
 * ``AuditEntry``: who changed what, when, old -> new.
 * ``SlaStamp``: list received, handed over, entered; corrections keep the original.
+* ``TeamMember``: field marketers, ops owners and managers, for handovers and escalations.
+* ``SlaNotification``: each SLA alert raised once (due soon, overdue, escalation, reassign).
+* ``AppSetting``: team-wide settings kept in the database (SMTP server, ...).
 
 The schema is created and changed only by the Alembic migrations in
 ``intake_app/db/migrations``; a test checks that they match these models.
@@ -304,8 +307,13 @@ class SlaStamp(Base):
     kind: Mapped[str] = mapped_column(String(SHORT))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     by_user: Mapped[str] = mapped_column(String(MEDIUM))
-    # app (recorded by an action) or correction (typed in, with a reason).
+    # app (recorded by an action), correction (a new time, with a reason) or
+    # withdrawn (the stamp it replaces did not really happen, with a reason).
     source: Mapped[str] = mapped_column(String(SHORT), default="app")
+    # The ops owner the leads were handed to (handed_over stamps).
+    handed_to: Mapped[str | None] = mapped_column(String(MEDIUM))
+    # What recorded it: "import 12", "export marketo", "Mark uploaded", ...
+    note: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
     replaces_id: Mapped[int | None] = mapped_column(
         ForeignKey("sla_stamps.id", ondelete="SET NULL")
@@ -337,3 +345,56 @@ class MappingTemplate(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     use_count: Mapped[int] = mapped_column(default=0)
+
+
+class TeamMember(Base):
+    """Someone the SLA names: an event owner, an ops owner, or the manager escalated to."""
+
+    __tablename__ = "team_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(MEDIUM), unique=True)
+    email: Mapped[str | None] = mapped_column(String(MEDIUM))
+    # field_marketer, ops or manager
+    role: Mapped[str] = mapped_column(String(SHORT))
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team_members.id", ondelete="SET NULL")
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("role IN ('field_marketer', 'ops', 'manager')", name="known_role"),
+    )
+
+
+class SlaNotification(Base):
+    """An SLA alert for one stage of one event, raised once and kept for the in-app list."""
+
+    __tablename__ = "sla_notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(SHORT))
+    # due_soon, overdue, escalation, reassign
+    kind: Mapped[str] = mapped_column(String(SHORT))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    message: Mapped[str] = mapped_column(Text)
+    # Who was told by e-mail, or why not ("no SMTP server set", an SMTP error).
+    emailed_to: Mapped[str | None] = mapped_column(Text)
+    email_error: Mapped[str | None] = mapped_column(Text)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("event_id", "stage", "kind", "due_at"),)
+
+
+class AppSetting(Base):
+    """A team-wide setting stored with the data (never a password)."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(SHORT), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(MEDIUM))

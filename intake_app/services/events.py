@@ -41,6 +41,11 @@ class EventRecord:
     batch_count: int
 
     @property
+    def end_local(self) -> datetime:
+        """The stored end: the moment in the event's zone its SLA clock starts."""
+        return _stored_end(self.end)
+
+    @property
     def country_label(self) -> str:
         return f"{country_name(self.country)} ({self.country})" if self.country else ""
 

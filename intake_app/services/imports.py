@@ -51,12 +51,12 @@ from intake_app.db.models import (
     Lead,
     MappingTemplate,
     Person,
-    SlaStamp,
     SourceRow,
 )
 from intake_app.services import audit
 from intake_app.services.context import AppContext
 from intake_app.services.duplicates import DuplicateService
+from intake_app.services.sla import record_stamp
 from schemas import CorporateSchema, DedupeRules, EventType
 
 _CHUNK = 1000
@@ -436,13 +436,10 @@ class ImportService:
                 ],
             )
 
-        has_received = session.scalars(
-            select(SlaStamp.id).where(SlaStamp.event_id == event_id, SlaStamp.kind == "received")
-        ).first()
-        if has_received is None:
-            session.add(
-                SlaStamp(event_id=event_id, kind="received", at=utcnow(), by_user=self.ctx.user)
-            )
+        # The first import into an event starts nothing but tells the SLA the list arrived.
+        record_stamp(
+            session, event_id, "received", user=self.ctx.user, note=f"import of {preview.path.name}"
+        )
         counts = {
             "rows": plan.records,
             "imported": len(plan.leads),

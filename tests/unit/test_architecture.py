@@ -33,7 +33,7 @@ def run_tool(*argv: str) -> subprocess.CompletedProcess[str]:
 
 def test_project_root_is_found() -> None:
     assert (PROJECT_ROOT / "pyproject.toml").is_file()
-    assert (PROJECT_ROOT / "intake_app" / "cli.py").is_file()
+    assert (PROJECT_ROOT / "intake_app" / "cli" / "__init__.py").is_file()
 
 
 def test_import_contracts_hold() -> None:

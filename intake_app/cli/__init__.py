@@ -8,7 +8,6 @@ unexpected failures are logged in full to ``intake.log`` in the data folder.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -20,6 +19,9 @@ import yaml
 from importers.base import Cancelled, ProgressFn, ReadError, no_progress
 from importers.profiles import ProfileError
 from intake_app import APP_NAME, __version__
+from intake_app.cli import sla as sla_commands
+from intake_app.cli.output import print_json as _print_json
+from intake_app.cli.output import table as _table
 from intake_app.core.errors import IntakeError, ValidationError
 from intake_app.core.events import EventInput, When, parse_when
 from intake_app.paths import resolve_database_url, resolve_schema_dir, user_data_dir
@@ -45,22 +47,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ----------------------------------------------------------------- printing
-
-
-def _print_json(data: Any, out: TextIO) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
-    widths = [len(header) for header in headers]
-    for row in rows:
-        widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
-    line = "  ".join(header.ljust(width) for header, width in zip(headers, widths, strict=True))
-    out.write(line.rstrip() + "\n")
-    for row in rows:
-        cells = zip(row, widths, strict=True)
-        out.write("  ".join(cell.ljust(width) for cell, width in cells).rstrip() + "\n")
 
 
 def _print_event(record: EventRecord, out: TextIO) -> None:
@@ -468,6 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
     leads = commands.add_parser("leads", parents=[json_flag], help="list an event's leads")
     leads.add_argument("--event", type=int, required=True, metavar="ID")
     leads.set_defaults(handler=cmd_leads)
+
+    sla_commands.add_commands(commands, json_flag)
     return parser
 
 
@@ -525,6 +513,9 @@ def main(
     except (IntakeError, SchemaError, ReadError, ProfileError) as exc:
         err.write(f"intake: {exc}\n")
         return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (``intake sla --json | head``): not an error of ours.
+        return EXIT_OK
     except (Cancelled, KeyboardInterrupt):
         err.write("intake: cancelled; nothing was written.\n")
         return EXIT_FAILED
