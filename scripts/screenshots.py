@@ -137,6 +137,47 @@ def _duplicates_page(app, window, ctx) -> None:  # type: ignore[no-untyped-def]
     window.resize(1180, 640)
 
 
+def _dashboard() -> None:
+    """The Dashboard over a demo team with events in every SLA state (a database of its own)."""
+    from datetime import UTC, datetime
+
+    from intake_app.gui.main_window import MainWindow
+    from intake_app.services.context import open_context
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from sla_demo import seed
+
+    now = datetime.now(UTC)
+    ctx = open_context("sqlite:///sla-demo.db")
+    seed(ctx, now)
+    window = MainWindow(ctx)
+    window.resize(1400, 720)
+    window.show()
+    window.show_page("dashboard")
+    page = window.dashboard_page
+    page.refresh()
+    page.load_notifications()
+    escalated = next(row for row in page.model.rows if row.state.escalated)
+    page.select_event(escalated.event.id)
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    window.grab().save(str(DOCS / "dashboard.png"))
+    waiting = next(
+        row for row in page.model.rows
+        if row.state.policy.two_stage and row.state.list_received
+        and row.state.stamps.handed_over is None
+    )  # fmt: skip
+    page.select_event(waiting.event.id)
+    page.hand_over()
+    QApplication.processEvents()
+    assert page.dialog is not None
+    page.dialog.grab().save(str(DOCS / "dashboard-handover.png"))
+    page.dialog.reject()
+    window.close()
+    ctx.close()
+
+
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="intake-shots-"))
     # Relative to the work folder (entered below), so no picture names a folder of this machine.
@@ -194,11 +235,12 @@ def main() -> int:
     _leads_page(app, window, ctx)
     _duplicates_page(app, window, ctx)
 
-    window.show_page("dashboard")
+    window.show_page("reports")
     app.processEvents()
     window.grab().save(str(DOCS / "empty-page.png"))
     window.close()
     ctx.close()
+    _dashboard()
     print(f"Wrote screenshots to {DOCS}")  # noqa: T201 - a script's one line of output
     return 0
 

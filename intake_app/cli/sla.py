@@ -43,8 +43,7 @@ def parse_moment(text: str, label: str = "--at") -> datetime:
 def _deadline(row: BoardRow, stage: sla.StageStatus) -> str:
     if stage.deadline is None:
         return "after the handover"
-    local = stage.deadline.astimezone(row.state.calendar.zone)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+    return sla.wall_clock_text(stage.deadline, row.state.calendar.zone, with_year=True)
 
 
 def _status_text(row: BoardRow) -> str:

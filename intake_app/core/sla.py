@@ -400,6 +400,16 @@ def describe_span(seconds: float, unit: str) -> str:
     return f"{minutes} min"
 
 
+def wall_clock_text(moment: datetime, zone: ZoneInfo, with_year: bool = False) -> str:
+    """A deadline as people read it, in ``zone``: a midnight deadline is 24:00 of the day before."""
+    local = moment.astimezone(zone)
+    day_format = "%a %d %b %Y" if with_year else "%a %d %b"
+    if local.hour == 0 and local.minute == 0 and local.second == 0:
+        before = local - timedelta(days=1)
+        return f"{before:{day_format}} 24:00 {local.tzname()}"
+    return f"{local:{day_format} %H:%M} {local.tzname()}"
+
+
 # ------------------------------------------------------------------ alerts
 
 

@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QStackedWidget,
+    QSystemTrayIcon,
     QWidget,
 )
 
 from intake_app import APP_NAME, __version__
+from intake_app.gui.pages.dashboard import DashboardPage
 from intake_app.gui.pages.duplicates import DuplicatesPage
 from intake_app.gui.pages.empty import EmptyStatePage
 from intake_app.gui.pages.events import EventsPage
@@ -27,6 +29,7 @@ from intake_app.gui.pages.settings import SettingsPage
 from intake_app.gui.prompts import Prompts
 from intake_app.paths import user_config_dir
 from intake_app.services.context import AppContext
+from intake_app.services.notifications import NotificationRecord
 
 
 @dataclass(frozen=True)
@@ -38,13 +41,6 @@ class PendingPage:
 
 # Pages whose capability is not built yet: they say what will be there, and show no data.
 PENDING_PAGES = (
-    PendingPage(
-        "dashboard",
-        "Dashboard",
-        "The intake SLA dashboard is not built yet.\n\nIt will show every event's intake"
-        " deadline and status (on track, due soon, overdue, met) once the SLA clock lands."
-        " Until then, manage your events on the Events page (Ctrl+2).",
-    ),
     PendingPage(
         "reports",
         "Reports",
@@ -90,9 +86,11 @@ class MainWindow(QMainWindow):
         self.leads_page = LeadsPage(ctx, self.prompts)
         self.settings_page = SettingsPage(ctx, self.prompts)
         self.duplicates_page = DuplicatesPage(ctx, self.prompts)
+        self.dashboard_page = DashboardPage(ctx, self.prompts)
         pending = {page.key: page for page in PENDING_PAGES}
         self.pages: dict[str, QWidget] = {}
         built: dict[str, tuple[QWidget, str]] = {
+            "dashboard": (self.dashboard_page, "Dashboard"),
             "events": (self.events_page, "Events"),
             "import": (self.import_page, "Import"),
             "leads": (self.leads_page, "Leads"),
@@ -142,11 +140,36 @@ class MainWindow(QMainWindow):
         self.duplicates_page.leads_changed.connect(lambda: self.events_page.refresh())
         self.import_page.imported.connect(lambda _summary: self.duplicates_page.mark_stale())
         self.settings_page.schema_changed.connect(self.leads_page.schema_changed)
+        self.settings_page.schema_changed.connect(self.dashboard_page.refresh)
+        self.dashboard_page.status_message.connect(self._flash)
+        self.dashboard_page.stamps_changed.connect(lambda: self.events_page.refresh())
+        self.dashboard_page.notifications_raised.connect(self._notify)
+        self.events_page.events_changed.connect(self.dashboard_page.events_changed)
+        self.import_page.imported.connect(lambda _summary: self.dashboard_page.events_changed())
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.setToolTip(APP_NAME)
+            self.tray.messageClicked.connect(lambda: self.show_page("dashboard"))
+            self.tray.show()
         self.setAcceptDrops(True)
 
         self._build_menus()
         self.show_page("events")
         self._restore_state()
+
+    def _notify(self, notes: list[NotificationRecord]) -> None:
+        """New SLA alerts: the tray (where the desktop has one) and the status bar."""
+        worst = notes[-1]
+        more = f" (+{len(notes) - 1} more)" if len(notes) > 1 else ""
+        self._flash(f"SLA: {worst.message}{more}")
+        if self.tray is not None:
+            icon = (
+                QSystemTrayIcon.MessageIcon.Warning
+                if worst.kind.value in ("overdue", "escalation", "reassign")
+                else QSystemTrayIcon.MessageIcon.Information
+            )
+            self.tray.showMessage(f"Intake SLA: {worst.kind.label}", worst.message + more, icon)
 
     def _flash(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
@@ -191,6 +214,7 @@ class MainWindow(QMainWindow):
         refresh = QAction("&Refresh", self)
         refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         refresh.triggered.connect(lambda: self.events_page.refresh())
+        refresh.triggered.connect(lambda: self.dashboard_page.refresh())
         view_menu.addSeparator()
         view_menu.addAction(refresh)
 
@@ -274,5 +298,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.import_page.shutdown()
+        self.dashboard_page.shutdown()
+        self.settings_page.shutdown()
         self.save_state()
         super().closeEvent(event)

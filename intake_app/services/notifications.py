@@ -78,8 +78,7 @@ def responsible(row: BoardRow, stage: str) -> str | None:
 def compose(row: BoardRow, alert: sla.Alert) -> str:
     """One sentence for the list, the tray and the e-mail subject line."""
     stage = next(item for item in row.state.stages if item.stage == alert.stage)
-    deadline = (stage.deadline or alert.at).astimezone(row.state.calendar.zone)
-    when = f"{deadline:%a %d %b %H:%M} {deadline.tzname()}"
+    when = sla.wall_clock_text(stage.deadline or alert.at, row.state.calendar.zone)
     what = sla.STAGE_LABELS[alert.stage].lower()
     name = row.event.name
     who = responsible(row, alert.stage) or "nobody (no owner set)"
@@ -275,7 +274,9 @@ def _body(row: BoardRow, note: SlaNotification) -> str:
         "",
     ]
     for stage in state.stages:
-        deadline = f"{stage.deadline.astimezone(zone):%Y-%m-%d %H:%M %Z}" if stage.deadline else "-"
+        deadline = (
+            sla.wall_clock_text(stage.deadline, zone, with_year=True) if stage.deadline else "-"
+        )
         lines.append(
             f"- {stage.label}: {stage.status.label}, due {deadline} {stage.left_text()}".rstrip()
         )

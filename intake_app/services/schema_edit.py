@@ -1,4 +1,4 @@
-"""Editing the company schema: add a picklist value or a synonym, saved as YAML files.
+"""Editing the company schema: picklist values, synonyms and SLA policies, saved as YAML.
 
 The company folder holds only what the company changes; the defaults stay in
 ``schemas/default``. A picklist named in the company's ``picklists.yaml`` replaces
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError as PydanticError
 
 from intake_app.core.errors import ValidationError
 from intake_app.core.lead_values import clean_text
@@ -22,7 +23,7 @@ from intake_app.paths import personal_schema_dir
 from intake_app.services import audit
 from intake_app.services.context import AppContext
 from intake_app.services.files import replace_atomically
-from schemas import SCHEMA_FORMAT_VERSION, SchemaError, load_schema
+from schemas import SCHEMA_FORMAT_VERSION, SchemaError, SlaPolicy, load_schema
 
 
 class SchemaEditService:
@@ -89,6 +90,34 @@ class SchemaEditService:
             folder / "picklist_synonyms.yaml",
             data,
             {"synonym": [None, f"{picklist}: {clean} = {value}"]},
+        )
+
+    def save_sla_policy(self, policy: SlaPolicy) -> None:
+        """Save ``policy`` in the company's sla_policies.yaml (it replaces the one of its code)."""
+        try:
+            checked = SlaPolicy.model_validate(policy.model_dump())
+        except PydanticError as exc:
+            first = exc.errors()[0]
+            raise ValidationError(f"The policy is not valid: {first['msg']}.") from exc
+        before = self.ctx.schema.sla_policy(checked.code)
+        folder = self.target_dir()
+        data = _read(folder / "sla_policies.yaml")
+        entries = [
+            entry
+            for entry in data.get("sla_policies", [])
+            if not (isinstance(entry, dict) and entry.get("code") == checked.code)
+        ]
+        entries.append(checked.model_dump(mode="json"))
+        data["sla_policies"] = entries
+        self._save(
+            folder / "sla_policies.yaml",
+            data,
+            {
+                f"sla_policy {checked.code}": [
+                    before.model_dump(mode="json") if before else None,
+                    checked.model_dump(mode="json"),
+                ]
+            },
         )
 
     def _picklist(self, picklist: str) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""Settings: the company schema in force, and an editor for its picklists and synonyms.
+"""Settings: the company schema (picklists, synonyms, SLA policies), the team, SLA e-mail.
 
 Picklist values and the spellings that mean them are the part of the corporate
 schema that changes most: a new industry, "Cyber Defence" meaning Technology.
@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from intake_app.core.errors import IntakeError
+from intake_app.gui.pages.settings_sla import EmailTab, SlaPoliciesTab, TeamTab
 from intake_app.gui.prompts import Prompts
 from intake_app.paths import personal_schema_dir
 from intake_app.services.context import AppContext
@@ -56,11 +58,13 @@ class SettingsPage(QWidget):
     """The Settings page.
 
     Signals:
-        schema_changed(): a picklist value or synonym was saved.
+        schema_changed(): a picklist value, synonym or SLA policy was saved.
+        team_changed(): a team member was added, changed or removed.
         status_message(str): one line for the status bar.
     """
 
     schema_changed = Signal()
+    team_changed = Signal()
     status_message = Signal(str)
 
     def __init__(self, ctx: AppContext, prompts: Prompts, parent: QWidget | None = None) -> None:
@@ -119,10 +123,27 @@ class SettingsPage(QWidget):
         box.addLayout(value_row)
         box.addLayout(synonym_row)
 
+        schema_tab = QWidget()
+        schema_layout = QVBoxLayout(schema_tab)
+        schema_layout.addWidget(schema_box)
+        schema_layout.addWidget(picklist_box, 1)
+        self.policies_tab = SlaPoliciesTab(ctx, prompts)
+        self.team_tab = TeamTab(ctx, prompts)
+        self.email_tab = EmailTab(ctx, prompts)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        self.tabs.addTab(schema_tab, "&Picklists")
+        self.tabs.addTab(self.policies_tab, "SLA &policies")
+        self.tabs.addTab(self.team_tab, "&Team")
+        self.tabs.addTab(self.email_tab, "&E-mail")
+        self.policies_tab.changed.connect(self._policy_changed)
+        self.team_tab.changed.connect(lambda _message: self.team_changed.emit())
+        self.team_tab.changed.connect(self.status_message.emit)
+        self.email_tab.changed.connect(self.status_message.emit)
+
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        layout.addWidget(schema_box)
-        layout.addWidget(picklist_box, 1)
+        layout.addWidget(self.tabs, 1)
 
         self.picklist_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.add_value_button.clicked.connect(self.add_value)
@@ -185,6 +206,14 @@ class SettingsPage(QWidget):
             return
         self.new_synonym.clear()
         self._changed(f"{text.strip()!r} now means {value!r}.", value)
+
+    def _policy_changed(self, message: str) -> None:
+        self.refresh()
+        self.schema_changed.emit()
+        self.status_message.emit(message + " Saved in the company schema folder.")
+
+    def shutdown(self) -> None:
+        self.email_tab.shutdown()
 
     def _changed(self, message: str, select: str) -> None:
         self.refresh(select=select.strip())

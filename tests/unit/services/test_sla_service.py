@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from intake_app.core.errors import ValidationError
@@ -160,36 +155,10 @@ def test_board_puts_events_needing_action_first_and_filters(ctx: AppContext, mak
 # ------------------------------------------------------------------ e-mail
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], Any]] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        with self.lock:
-            self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    """A real SMTP server on loopback, started for the test."""
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port: the controller checks it can connect
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
-
-
 def test_alerts_are_raised_once_and_emailed_to_owner_then_manager(
-    ctx: AppContext, make_event, smtp_server: tuple[Inbox, int]
+    ctx: AppContext, make_event, smtp_inbox: tuple[Any, int]
 ) -> None:
-    inbox, port = smtp_server
+    inbox, port = smtp_inbox
     SettingsStore(ctx).save_smtp(
         SmtpSettings(enabled=True, host="127.0.0.1", port=port, security="none",
                      sender="intake@example.com")
