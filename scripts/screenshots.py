@@ -174,6 +174,16 @@ def _dashboard() -> None:
     assert page.dialog is not None
     page.dialog.grab().save(str(DOCS / "dashboard-handover.png"))
     page.dialog.reject()
+    window.show_page("settings")
+    settings = window.settings_page
+    settings.tabs.setCurrentWidget(settings.policies_tab)
+    settings.policies_tab.refresh(select="in-person")
+    QApplication.processEvents()
+    window.grab().save(str(DOCS / "settings-sla-policies.png"))
+    settings.tabs.setCurrentWidget(settings.team_tab)
+    settings.team_tab.table.selectRow(1)
+    QApplication.processEvents()
+    window.grab().save(str(DOCS / "settings-team.png"))
     window.close()
     ctx.close()
 

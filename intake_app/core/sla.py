@@ -59,6 +59,7 @@ _LABELS = {
 }
 
 STAGE_LABELS = {"hand_over": "Hand over to ops", "enter": "Enter into the MAP"}
+STAGE_PHRASES = {"hand_over": "hand over to ops", "enter": "enter into the MAP"}
 
 
 class AlertKind(StrEnum):

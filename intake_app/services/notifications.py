@@ -79,7 +79,7 @@ def compose(row: BoardRow, alert: sla.Alert) -> str:
     """One sentence for the list, the tray and the e-mail subject line."""
     stage = next(item for item in row.state.stages if item.stage == alert.stage)
     when = sla.wall_clock_text(stage.deadline or alert.at, row.state.calendar.zone)
-    what = sla.STAGE_LABELS[alert.stage].lower()
+    what = sla.STAGE_PHRASES[alert.stage]
     name = row.event.name
     who = responsible(row, alert.stage) or "nobody (no owner set)"
     if alert.kind is sla.AlertKind.DUE_SOON:

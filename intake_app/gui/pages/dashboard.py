@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.core.errors import IntakeError
-from intake_app.core.sla import STAGE_LABELS, AlertKind, Status
+from intake_app.core.sla import STAGE_PHRASES, AlertKind, Status
 from intake_app.gui.dialogs.sla_dialogs import CorrectStampDialog, HandOverDialog, ReasonDialog
 from intake_app.gui.item_models.board_model import (
     HEADERS,
@@ -562,7 +562,7 @@ class DashboardPage(QWidget):
         for note in notes:
             when = note.raised_at.astimezone()
             item = QListWidgetItem(
-                f"{KIND_MARK[note.kind]} {note.kind.label}: {STAGE_LABELS[note.stage].lower()}"
+                f"{KIND_MARK[note.kind]} {note.kind.label}: {STAGE_PHRASES[note.stage]}"
                 f"\n{note.event_name} · {when:%d %b %H:%M}"
             )
             item.setData(Qt.ItemDataRole.UserRole, note.event_id)

@@ -34,11 +34,12 @@ from intake_app.services.team import ROLES, MemberRecord, TeamService
 from schemas import SlaPolicy, SlaStage
 
 UNITS = {"business_days": "business days", "hours": "hours"}
+_ONE = {"business_days": "business day", "hours": "hour"}
 
 
 def _stage_text(stage: SlaStage) -> str:
-    amount = f"{stage.amount:g}"
-    return f"{amount} {UNITS[stage.unit]}"
+    unit = _ONE[stage.unit] if stage.amount == 1 else UNITS[stage.unit]
+    return f"{stage.amount:g} {unit}"
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
