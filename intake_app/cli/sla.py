@@ -48,8 +48,10 @@ def _deadline(row: BoardRow, stage: sla.StageStatus) -> str:
 
 def _status_text(row: BoardRow) -> str:
     text = row.status.label
-    if row.state.reassign:
+    if row.reassign_suggested:
         text += ", reassign"
+    elif row.reassigned and not row.state.current.done:
+        text += f", reassigned to {row.reassigned[0]}"
     elif row.state.escalated:
         text += ", escalated"
     return text

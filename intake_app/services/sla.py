@@ -21,7 +21,7 @@ from intake_app.core import sla
 from intake_app.core.errors import NotFoundError, ValidationError
 from intake_app.core.lead_values import clean_text
 from intake_app.db.base import utcnow
-from intake_app.db.models import Event, SlaStamp
+from intake_app.db.models import AuditEntry, Event, SlaStamp
 from intake_app.services import audit
 from intake_app.services.context import AppContext
 from intake_app.services.events import EventRecord, EventService
@@ -106,10 +106,20 @@ class BoardRow:
     event: EventRecord
     region: str
     state: sla.EventSla
+    # The last reassignment to another ops owner: (who, when), if any.
+    reassigned: tuple[str, datetime] | None = None
 
     @property
     def status(self) -> sla.Status:
         return self.state.status
+
+    @property
+    def reassign_suggested(self) -> bool:
+        """Past the reassignment moment and not reassigned since."""
+        stage = self.state.current
+        if not self.state.reassign or stage.reassign_at is None:
+            return False
+        return self.reassigned is None or self.reassigned[1] < stage.reassign_at
 
     def to_json(self) -> dict[str, object]:
         state = self.state
@@ -124,7 +134,9 @@ class BoardRow:
             "event_end": _iso(state.event_end),
             "status": state.status.value,
             "escalated": state.escalated,
-            "reassign_suggested": state.reassign,
+            "reassign_suggested": self.reassign_suggested,
+            "reassigned_to": self.reassigned[0] if self.reassigned else None,
+            "reassigned_at": _iso(self.reassigned[1]) if self.reassigned else None,
             "time_left": state.left_text(),
             "list_received": _iso(state.stamps.received),
             "handed_over": _iso(state.stamps.handed_over),
@@ -218,11 +230,13 @@ class SlaService:
                 session.expunge(stamp)
                 stamps[stamp.event_id].append(stamp)
         regions = self.ctx.schema.regions
+        moved = self._reassignments()
         rows = [
             BoardRow(
                 event,
                 regions.region_of(event.country),
                 self.evaluate(event, stamps[event.id], moment),
+                moved.get(event.id),
             )
             for event in events
             if self.ctx.schema.sla_policy(event.sla_policy) is not None
@@ -247,7 +261,25 @@ class SlaService:
             for stamp in stamps:
                 session.expunge(stamp)
         region = self.ctx.schema.regions.region_of(event.country)
-        return BoardRow(event, region, self.evaluate(event, stamps, moment))
+        moved = self._reassignments(event_id)
+        return BoardRow(event, region, self.evaluate(event, stamps, moment), moved.get(event_id))
+
+    def _reassignments(self, event_id: int | None = None) -> dict[int, tuple[str, datetime]]:
+        """The latest reassignment of each event, from the audit log."""
+        query = (
+            select(AuditEntry.event_id, AuditEntry.changes, AuditEntry.at)
+            .where(AuditEntry.action == "reassign", AuditEntry.entity == "event")
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+        if event_id is not None:
+            query = query.where(AuditEntry.event_id == event_id)
+        found: dict[int, tuple[str, datetime]] = {}
+        with self.ctx.db.read() as session:
+            for owner_event, changes, at in session.execute(query):
+                change = (changes or {}).get("ops_owner") or [None, None]
+                if owner_event is not None and change[1]:
+                    found[owner_event] = (str(change[1]), at)
+        return found
 
     def history(self, event_id: int) -> list[StampRecord]:
         """Every stamp of an event, oldest first, with which are in force."""

@@ -61,8 +61,10 @@ ESCALATED_COLOURS = ("#dc3545", "#ffffff")
 
 
 def status_text(row: BoardRow) -> str:
-    if row.state.reassign:
+    if row.reassign_suggested:
         return f"{row.status.label} · reassign"
+    if row.reassigned and not row.state.current.done:
+        return f"{row.status.label} · reassigned"
     if row.state.escalated:
         return f"{row.status.label} · escalated"
     return row.status.label

@@ -406,6 +406,9 @@ class DashboardPage(QWidget):
         ]
         if not state.list_received:
             lines.append("The lead list has not been imported yet.")
+        if row.reassigned:
+            who, when = row.reassigned
+            lines.append(f"Reassigned to {escape(who)} on {when.astimezone(zone):%a %d %b %H:%M}.")
         for number, stage in enumerate(state.stages, start=1):
             done = ""
             if stage.done_at is not None:

@@ -33,6 +33,7 @@ from intake_app.gui.item_models.events_model import (
 from intake_app.gui.prompts import Prompts
 from intake_app.services.context import AppContext
 from intake_app.services.events import EventRecord, EventService
+from intake_app.services.team import TeamService
 
 
 def _as_input(draft: EventDraft) -> EventInput:
@@ -247,6 +248,8 @@ class EventsPage(QWidget):
     def _owners(self) -> list[str]:
         names = {r.owner for r in map(self.model.record, range(self.model.rowCount()))}
         names |= {r.ops_owner for r in map(self.model.record, range(self.model.rowCount()))}
+        # The team kept in Settings, so owners are spelled the same way everywhere.
+        names |= {member.name for member in TeamService(self.ctx).list(active_only=True)}
         return sorted(name for name in names if name)
 
     def _open_dialog(self, record: EventRecord | None) -> EventDialog:

@@ -246,3 +246,22 @@ def test_team_members_need_unique_names_and_real_addresses(ctx: AppContext) -> N
     sam = team.save("Sam", role="ops", manager="Maria Manager")
     assert team.manager_of("sam").name == "Maria Manager"  # type: ignore[union-attr]
     assert [m.name for m in team.list(role="ops")] == [sam.name]
+
+
+def test_a_reassignment_answers_the_suggestion_and_is_audited(ctx: AppContext, make_event) -> None:
+    event = make_event(start="2025-08-25", end="2025-08-25", ops_owner="Sam Ops")
+    service = SlaService(ctx)
+    late = datetime(2025, 9, 10, 12, tzinfo=UTC)
+    assert service.status(event.id, late).reassign_suggested
+    with pytest.raises(ValidationError, match="already the ops owner"):
+        service.reassign(event.id, "Sam Ops", "no change")
+    service.reassign(event.id, "Kim Ops", "Sam is on leave")
+    row = service.status(event.id, datetime.now(UTC))
+    assert row.event.ops_owner == "Kim Ops"
+    assert row.reassigned is not None and row.reassigned[0] == "Kim Ops"
+    assert not row.reassign_suggested
+    assert row.to_json()["reassigned_to"] == "Kim Ops"
+    with ctx.db.read() as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "reassign"))
+        assert entry is not None and entry.changes == {"ops_owner": ["Sam Ops", "Kim Ops"]}
+        assert entry.reason == "Sam is on leave"
