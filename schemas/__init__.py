@@ -33,6 +33,9 @@ SCHEMA_FILES = (
     "engagement_rules.yaml",
     "dedupe_rules.yaml",
     "regions.yaml",
+    "scoring_rules.yaml",
+    "program_statuses.yaml",
+    "export_profiles.yaml",
 )
 
 _CODE = r"^[a-z0-9][a-z0-9_-]*$"
@@ -270,6 +273,129 @@ class Regions(_Strict):
         return names
 
 
+class SizeBand(_Strict):
+    at_least: int = Field(ge=0)
+    points: float
+
+
+class FitRules(_Strict):
+    job_level: Mapping[str, float] = Field(default_factory=dict)
+    job_function: Mapping[str, float] = Field(default_factory=dict)
+    industry: Mapping[str, float] = Field(default_factory=dict)
+    countries: tuple[str, ...] = ()
+    country_points: float = 0
+    company_size: tuple[SizeBand, ...] = ()
+    letters: Mapping[str, float] = Field(default_factory=lambda: {"A": 70, "B": 50, "C": 30})
+
+
+class ActivityRule(_Strict):
+    points: float
+    cap: float
+
+
+class EngagementScoreRules(_Strict):
+    level: Mapping[str, float] = Field(default_factory=dict)
+    activities: Mapping[str, ActivityRule] = Field(default_factory=dict)
+    follow_up_words: tuple[str, ...] = ()
+    follow_up_points: float = 0
+    digits: Mapping[str, float] = Field(default_factory=lambda: {"1": 70, "2": 45, "3": 20})
+
+
+class Treatment(_Strict):
+    code: str = Field(pattern=_CODE, max_length=40)
+    label: str = Field(min_length=1, max_length=80)
+    grades: tuple[str, ...]
+    follow_up_hours: float | None = Field(default=None, gt=0)
+
+
+GRADES = tuple(f"{letter}{digit}" for letter in "ABCD" for digit in "1234")
+
+
+class ScoringRules(_Strict):
+    fit: FitRules = FitRules()
+    engagement: EngagementScoreRules = EngagementScoreRules()
+    fit_weight: float = Field(default=0.5, ge=0, le=1)
+    treatments: tuple[Treatment, ...] = ()
+
+    @model_validator(mode="after")
+    def _every_grade_treated(self) -> ScoringRules:
+        if set(self.fit.letters) != {"A", "B", "C"}:
+            raise ValueError("fit letters must give the thresholds of A, B and C")
+        if set(self.engagement.digits) != {"1", "2", "3"}:
+            raise ValueError("engagement digits must give the thresholds of 1, 2 and 3")
+        if self.treatments:
+            named = [grade for treatment in self.treatments for grade in treatment.grades]
+            unknown = sorted(set(named) - set(GRADES))
+            if unknown:
+                raise ValueError(f"treatments name unknown grade(s) {', '.join(unknown)}")
+            missing = [grade for grade in GRADES if grade not in named]
+            if missing:
+                raise ValueError(f"no treatment for grade(s) {', '.join(missing)}")
+        return self
+
+    def treatment_for(self, grade: str) -> Treatment | None:
+        return next((t for t in self.treatments if grade in t.grades), None)
+
+
+class StatusRule(_Strict):
+    status: str = Field(min_length=1, max_length=80)
+    attended: bool | None = None
+    engagement: tuple[str, ...] = ()
+
+
+ExportValue = Literal[
+    "first_name", "last_name", "email", "phone", "phone_ext", "mobile_phone", "company",
+    "job_title", "job_level", "job_function", "industry", "country", "state", "city",
+    "postal_code", "street", "website", "lead_source", "engagement_level", "engagement_detail",
+    "consent", "consent_at", "consent_text", "notes", "program_status", "fit_score",
+    "engagement_score", "lead_score", "grade", "treatment", "treatment_code", "follow_up_due",
+    "event_name", "campaign_id", "person_id", "opted_out", "consent_basis", "description",
+    "company_size",
+]  # fmt: skip
+
+
+class ExportColumn(_Strict):
+    header: str = Field(min_length=1)
+    value: ExportValue | None = None
+    constant: str | None = None
+    format: Literal["country_name", "state_code", "state_name", "bool", "lower"] | None = None
+    map: str | None = None
+    protected: bool = False
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ExportColumn:
+        if (self.value is None) == (self.constant is None):
+            raise ValueError(f"column {self.header!r} needs a value or a constant, not both")
+        return self
+
+
+class ExportProfile(_Strict):
+    code: str = Field(pattern=_CODE, max_length=40)
+    label: str = Field(min_length=1)
+    generic: bool = False
+    split_by_status: bool = False
+    opted_out: Literal["exclude", "flag"] = "exclude"
+    required: tuple[str, ...] = ()
+    states_for: tuple[str, ...] | None = None
+    columns: tuple[ExportColumn, ...] = ()
+    value_maps: Mapping[str, Mapping[str, str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _columns_make_sense(self) -> ExportProfile:
+        if not self.generic and not self.columns:
+            raise ValueError(f"export profile {self.code!r} has no columns")
+        headers = [column.header for column in self.columns]
+        if len(set(headers)) != len(headers):
+            raise ValueError(f"export profile {self.code!r} repeats a column header")
+        for column in self.columns:
+            if column.map and column.map not in self.value_maps:
+                raise ValueError(
+                    f"export profile {self.code!r}: column {column.header!r} names unknown"
+                    f" value map {column.map!r}"
+                )
+        return self
+
+
 class CorporateSchema(_Strict):
     """The validated schema in force: defaults merged with a company folder."""
 
@@ -287,6 +413,10 @@ class CorporateSchema(_Strict):
     engagement_rules: EngagementRules = EngagementRules()
     dedupe_rules: DedupeRules = DedupeRules()
     regions: Regions = Regions()
+    scoring_rules: ScoringRules = ScoringRules()
+    # Event channel (in_person, online, third_party) -> the rules, first match wins.
+    program_statuses: Mapping[str, tuple[StatusRule, ...]] = Field(default_factory=dict)
+    export_profiles: tuple[ExportProfile, ...] = ()
     source_dirs: tuple[Path, ...] = ()
 
     @model_validator(mode="after")
@@ -339,6 +469,10 @@ class CorporateSchema(_Strict):
         for function in named_functions:
             if function not in functions:
                 raise ValueError(f"title rules name job function {function!r}, not in the picklist")
+        channels = {event_type.channel for event_type in self.event_types}
+        for channel in channels:
+            if self.program_statuses and not self.program_statuses.get(channel):
+                raise ValueError(f"program statuses give no rules for channel {channel!r}")
         engagement = set(self.picklists.get("engagement_level", ()))
         for table in (self.engagement_rules.ratings, self.engagement_rules.keywords):
             for level in table:
@@ -355,6 +489,9 @@ class CorporateSchema(_Strict):
 
     def event_type(self, code: str) -> EventType | None:
         return self._types_by_code.get(code)
+
+    def export_profile(self, code: str) -> ExportProfile | None:
+        return next((profile for profile in self.export_profiles if profile.code == code), None)
 
     def sla_policy(self, code: str) -> SlaPolicy | None:
         return next((policy for policy in self.sla_policies if policy.code == code), None)
@@ -411,7 +548,8 @@ def _merge_keyed(
 
 
 _KEYED = {
-    "event_types": "code", "sla_policies": "code", "fields": "name", "import_targets": "name",
+    "event_types": "code", "sla_policies": "code", "export_profiles": "code", "fields": "name",
+    "import_targets": "name",
 }  # fmt: skip
 
 
@@ -449,6 +587,9 @@ def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
         "engagement_rules": {},
         "dedupe_rules": {},
         "regions": {},
+        "scoring_rules": {},
+        "program_statuses": {},
+        "export_profiles": [],
     }
     read_files: list[Path] = []
     for folder in dirs:
@@ -505,6 +646,11 @@ def load_schema(company_dir: Path | str | None = None) -> CorporateSchema:
                                 )
                             merged = known.setdefault(option, [])
                             merged.extend(str(w) for w in words if str(w) not in merged)
+                elif section in ("scoring_rules", "program_statuses"):
+                    if not isinstance(value, dict):
+                        raise SchemaError(f"Schema file {path}: {section} must be a mapping.")
+                    # A company file replaces the sections (or channels) it names.
+                    combined[section] = {**combined[section], **value}
                 elif section == "regions":
                     if not isinstance(value, dict):
                         raise SchemaError(f"Schema file {path}: regions must be a mapping.")

@@ -19,6 +19,7 @@ import yaml
 from importers.base import Cancelled, ProgressFn, ReadError, no_progress
 from importers.profiles import ProfileError
 from intake_app import APP_NAME, __version__
+from intake_app.cli import export as export_commands
 from intake_app.cli import sla as sla_commands
 from intake_app.cli.output import print_json as _print_json
 from intake_app.cli.output import table as _table
@@ -456,6 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
     leads.set_defaults(handler=cmd_leads)
 
     sla_commands.add_commands(commands, json_flag)
+    export_commands.add_commands(commands, json_flag)
     return parser
 
 

@@ -59,6 +59,23 @@ def _count(text: str) -> int:
     return max(1, len([part for part in re.split(r"[;|\n]", value) if part.strip()]))
 
 
+count_items = _count
+
+
+def attended(values: Mapping[str, object]) -> bool | None:
+    """Whether a webcast report says the person attended; None when it does not say."""
+    said = fold(str(values.get("attended") or ""))
+    if said in _YES:
+        return True
+    if said in _NO:
+        return False
+    raw_minutes = values.get("minutes_attended")
+    if raw_minutes is None or str(raw_minutes).strip() == "":
+        return None
+    minutes = parse_minutes(str(raw_minutes))
+    return None if minutes is None else minutes > 0
+
+
 def _number(text: str) -> float | None:
     found = _NUMBER.search(text or "")
     return float(found.group().replace(",", ".")) if found else None
@@ -121,7 +138,9 @@ def derive_engagement(
         level = next((lv for lv in (*LEVELS, "Unknown") if fold(lv) == fold(explicit)), None)
         level = level or index.rating(explicit)
         if level:
-            return Engagement(level, f"given in the file as {explicit!r}")
+            # A file that gives the level with its reason (our own export) keeps both.
+            given = values.get("engagement_detail", "").strip()
+            return Engagement(level, given or f"given in the file as {explicit!r}")
     kind = context.kind
     if kind == "webcast" or (kind is None and values.get("minutes_attended")):
         return _webcast(values, context, rules, index)

@@ -11,6 +11,7 @@
 * ``TeamMember``: field marketers, ops owners and managers, for handovers and escalations.
 * ``SlaNotification``: each SLA alert raised once (due soon, overdue, escalation, reassign).
 * ``AppSetting``: team-wide settings kept in the database (SMTP server, ...).
+* ``ExportRun`` / ``ExportedLead``: each MAP export, its files and the leads it carried.
 
 The schema is created and changed only by the Alembic migrations in
 ``intake_app/db/migrations``; a test checks that they match these models.
@@ -398,3 +399,34 @@ class AppSetting(Base):
     value: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str] = mapped_column(String(MEDIUM))
+
+
+class ExportRun(Base):
+    """One export of an event's leads for a platform: who, when, the files and the counts."""
+
+    __tablename__ = "exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    profile: Mapped[str] = mapped_column(String(SHORT))
+    # [{"name", "sha256", "rows", "status"}], one per file written.
+    files: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # sha256 over the files' hashes: the same content exported again is not logged twice.
+    content_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    exported_by: Mapped[str] = mapped_column(String(MEDIUM))
+    exported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ExportedLead(Base):
+    """A lead carried by an export (so "only people not exported before" can be asked)."""
+
+    __tablename__ = "exported_leads"
+
+    export_id: Mapped[int] = mapped_column(
+        ForeignKey("exports.id", ondelete="CASCADE"), primary_key=True
+    )
+    lead_id: Mapped[int] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

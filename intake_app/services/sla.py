@@ -75,6 +75,7 @@ def record_stamp(
     user: str,
     note: str,
     handed_to: str | None = None,
+    at: datetime | None = None,
 ) -> bool:
     """Record ``kind`` for an event inside the caller's transaction, if not recorded yet.
 
@@ -89,7 +90,7 @@ def record_stamp(
         SlaStamp(
             event_id=event_id,
             kind=kind,
-            at=utcnow(),
+            at=at or utcnow(),
             by_user=user,
             source="app",
             note=note,
