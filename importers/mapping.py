@@ -187,6 +187,9 @@ def split_full_name(text: str) -> tuple[str, str]:
     return first, last
 
 
+_DEFUSED = frozenset("=+-@\t\r")
+
+
 def map_record(record: RawRecord, mappings: list[ColumnMapping]) -> MappedRecord:
     """A record's values per target; unmapped columns kept under their headings.
 
@@ -197,6 +200,9 @@ def map_record(record: RawRecord, mappings: list[ColumnMapping]) -> MappedRecord
     values = record.values
     for mapping in mappings:
         value = values.get(mapping.source, "")
+        if value[:1] == "'" and value[1:2] in _DEFUSED:
+            # A cell a spreadsheet-safe export defused ("'=..."): the apostrophe is not data.
+            value = value[1:]
         if mapping.target is None:
             extra[mapping.source] = value
         else:

@@ -26,6 +26,7 @@ EXPECTED = [
     ("swapcard_leads.csv", "swapcard_leads", [2, 3, 4]),
     ("teams_attendance.tsv", "teams_attendance", [12, 13, 14]),
     ("teams_attendance_legacy.tsv", "teams_attendance_legacy", [9, 10]),
+    ("intake_generic.csv", "intake_generic", [2, 3, 4, 5]),
     ("webex_attendance.csv", "webex_attendance", [7, 9]),
     ("webex_registration.csv", "webex_registration", [2, 3, 4]),
     ("zoom_meeting_participants.csv", "zoom_meeting_participants", [6, 8, 9]),
