@@ -137,6 +137,35 @@ def _duplicates_page(app, window, ctx) -> None:  # type: ignore[no-untyped-def]
     window.resize(1180, 640)
 
 
+def _export_page(window, ctx) -> None:  # type: ignore[no-untyped-def]
+    """The Export page's dry run for a show with a varied booth list."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from intake_app.services.imports import ImportService
+
+    page = window.export_page
+    rows = window.dashboard_page.model.rows
+    target = next(r for r in rows if r.event.name == "SecureWorld Boston")
+    service = ImportService(ctx)
+    service.run(service.preview(ROOT / "tests" / "data" / "exports" / "booth_leads.csv"),
+                target.event.id, force=True)  # fmt: skip
+    window.show_page("export")
+    page.reload_events(select_id=target.event.id)
+    page.profile_combo.setCurrentIndex(page.profile_combo.findData("marketo"))
+    deadline = time.monotonic() + 30
+    while (page.busy() or page.preview is None) and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    QApplication.processEvents()
+    window.grab().save(str(DOCS / "export-preview.png"))
+    page.tabs.setCurrentIndex(1)
+    QApplication.processEvents()
+    window.grab().save(str(DOCS / "export-left-out.png"))
+    page.tabs.setCurrentIndex(0)
+
+
 def _dashboard() -> None:
     """The Dashboard over a demo team with events in every SLA state (a database of its own)."""
     from datetime import UTC, datetime
@@ -174,6 +203,7 @@ def _dashboard() -> None:
     assert page.dialog is not None
     page.dialog.grab().save(str(DOCS / "dashboard-handover.png"))
     page.dialog.reject()
+    _export_page(window, ctx)
     window.show_page("settings")
     settings = window.settings_page
     settings.tabs.setCurrentWidget(settings.policies_tab)

@@ -102,7 +102,7 @@ def seed(ctx: AppContext, now: datetime) -> None:
         )
         if received is None:
             continue
-        imports.run(imports.preview(FILES[number % 2]), record.id)
+        imports.run(imports.preview(FILES[number % len(FILES)]), record.id)
         if handed is not None:
             sla.hand_over(record.id, ops or "Priya Raman")
         if entered is not None:

@@ -23,6 +23,7 @@ from intake_app.gui.pages.dashboard import DashboardPage
 from intake_app.gui.pages.duplicates import DuplicatesPage
 from intake_app.gui.pages.empty import EmptyStatePage
 from intake_app.gui.pages.events import EventsPage
+from intake_app.gui.pages.export_page import ExportPage
 from intake_app.gui.pages.import_page import ImportPage
 from intake_app.gui.pages.leads import LeadsPage
 from intake_app.gui.pages.settings import SettingsPage
@@ -46,12 +47,6 @@ PENDING_PAGES = (
         "Reports",
         "Reports are not built yet.\n\nTimeliness, SLA compliance and data-quality reports"
         " will appear here, with charts and CSV/XLSX/HTML/PDF export.",
-    ),
-    PendingPage(
-        "export",
-        "Export",
-        "Export is not built yet.\n\nIt will write MAP-ready files for Marketo, HubSpot,"
-        " Salesforce, Account Engagement and Eloqua, with lead-scoring hints.",
     ),
 )
 
@@ -87,6 +82,7 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(ctx, self.prompts)
         self.duplicates_page = DuplicatesPage(ctx, self.prompts)
         self.dashboard_page = DashboardPage(ctx, self.prompts)
+        self.export_page = ExportPage(ctx, self.prompts)
         pending = {page.key: page for page in PENDING_PAGES}
         self.pages: dict[str, QWidget] = {}
         built: dict[str, tuple[QWidget, str]] = {
@@ -95,6 +91,7 @@ class MainWindow(QMainWindow):
             "import": (self.import_page, "Import"),
             "leads": (self.leads_page, "Leads"),
             "duplicates": (self.duplicates_page, "Duplicates"),
+            "export": (self.export_page, "Export"),
             "settings": (self.settings_page, "Settings"),
         }
         for number, key in enumerate(NAVIGATION, start=1):
@@ -146,6 +143,14 @@ class MainWindow(QMainWindow):
         self.dashboard_page.notifications_raised.connect(self._notify)
         self.events_page.events_changed.connect(self.dashboard_page.events_changed)
         self.import_page.imported.connect(lambda _summary: self.dashboard_page.events_changed())
+        self.export_page.status_message.connect(self._flash)
+        self.export_page.exported.connect(lambda _result: self.dashboard_page.events_changed())
+        self.export_page.exported.connect(lambda _result: self.events_page.refresh())
+        self.events_page.events_changed.connect(self.export_page.reload_events)
+        self.import_page.imported.connect(
+            lambda summary: self.export_page.reload_events(select_id=summary.event_id)
+        )
+        self.dashboard_page.stamps_changed.connect(self.export_page.refresh)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
@@ -299,6 +304,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.import_page.shutdown()
         self.dashboard_page.shutdown()
+        self.export_page.shutdown()
         self.settings_page.shutdown()
         self.save_state()
         super().closeEvent(event)

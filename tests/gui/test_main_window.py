@@ -36,7 +36,7 @@ def test_status_bar_names_the_open_database(window, ctx):
 
 def test_pages_not_built_yet_say_so_and_show_no_data(qtbot, window):
     for key in NAVIGATION:
-        if key in ("dashboard", "events", "import", "leads", "settings", "duplicates"):
+        if key in ("dashboard", "events", "import", "leads", "settings", "duplicates", "export"):
             continue
         window.show_page(key)
         page = window.stack.currentWidget()
