@@ -19,7 +19,8 @@ def _summary(preview: ExportPreview, out: TextIO) -> None:
     out.write(
         f"{plan.profile.label}: {counts['rows']} row(s) for event {preview.event.id}"
         f" ({preview.event.name}); {counts['new']} new, {counts['exported_before']} exported"
-        " before.\n"
+        f" before; {counts['new_people']} people new to the platform, {counts['known_people']}"
+        " sent to it before.\n"
     )
     if counts["by_status"]:
         table(

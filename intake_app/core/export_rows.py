@@ -41,7 +41,8 @@ class ExportLead:
     issues: Sequence[Mapping[str, Any]]
     source_file: str
     source_rows: Sequence[int]
-    exported_before: bool = False
+    exported_before: bool = False  # this lead went out with this profile before
+    person_known: bool = False  # this person went out with this profile (any event) before
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class ExportPlan:
             "rows": len(self.rows),
             "new": sum(1 for row in self.rows if not row.lead.exported_before),
             "exported_before": sum(1 for row in self.rows if row.lead.exported_before),
+            "new_people": sum(1 for row in self.rows if not row.lead.person_known),
+            "known_people": sum(1 for row in self.rows if row.lead.person_known),
             "excluded": len(self.excluded),
             "by_status": dict(Counter(row.status for row in self.rows)),
             "by_treatment": dict(Counter(row.score.treatment for row in self.rows)),

@@ -197,6 +197,14 @@ class ExportService:
                     .where(ExportRun.event_id == event_id, ExportRun.profile == profile.code)
                 )
             )
+            sent_people = set(
+                session.scalars(
+                    select(Lead.person_id)
+                    .join(ExportedLead, ExportedLead.lead_id == Lead.id)
+                    .join(ExportRun, ExportRun.id == ExportedLead.export_id)
+                    .where(ExportRun.profile == profile.code)
+                )
+            )
         leads = [
             ExportLead(
                 lead_id=record.id,
@@ -207,6 +215,7 @@ class ExportService:
                 source_file=record.source_file or "",
                 source_rows=record.source_rows,
                 exported_before=record.id in before,
+                person_known=record.person_id in sent_people,
             )
             for record in LeadService(self.ctx).for_event(event_id)
             if record.status == "active"

@@ -418,7 +418,9 @@ class ExportPage(QWidget):
         names = [path.name for path in file_names(plan, self.default_path()).values()]
         lines = [
             f"<b>{counts['rows']:,} row(s)</b> for {plan.profile.label}: "
-            f"{counts['new']:,} new, {counts['exported_before']:,} exported before."
+            f"{counts['new']:,} new, {counts['exported_before']:,} exported before;"
+            f" {counts['new_people']:,} people new to {plan.profile.label.split(' —')[0]},"
+            f" {counts['known_people']:,} sent to it before (from this or another event)."
         ]
         if plan.profile.split_by_status:
             lines.append(f"One file per program status: {', '.join(names)}")

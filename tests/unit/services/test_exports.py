@@ -258,3 +258,15 @@ def test_a_failed_write_leaves_no_file(ctx, make_event, tmp_path):
     assert not any(tmp_path.rglob("*.csv"))
     with ctx.db.read() as session:
         assert session.scalar(select(func.count()).select_from(ExportRun)) == 0
+
+
+def test_people_sent_to_the_platform_from_another_event_count_as_known(
+    ctx, make_event, tmp_path
+):
+    first = imported(ctx, make_event, name="Show one")
+    export(ctx, first, "hubspot", tmp_path / "one.csv")
+    second = imported(ctx, make_event, name="Show two")
+    counts = ExportService(ctx).preview(second, "hubspot").counts()
+    assert counts["new"] == counts["rows"]  # nothing of this event went out yet
+    assert counts["known_people"] == counts["rows"]  # but every person did, from show one
+    assert ExportService(ctx).preview(second, "marketo").counts()["known_people"] == 0
