@@ -260,9 +260,7 @@ def test_a_failed_write_leaves_no_file(ctx, make_event, tmp_path):
         assert session.scalar(select(func.count()).select_from(ExportRun)) == 0
 
 
-def test_people_sent_to_the_platform_from_another_event_count_as_known(
-    ctx, make_event, tmp_path
-):
+def test_people_sent_to_the_platform_from_another_event_count_as_known(ctx, make_event, tmp_path):
     first = imported(ctx, make_event, name="Show one")
     export(ctx, first, "hubspot", tmp_path / "one.csv")
     second = imported(ctx, make_event, name="Show two")
