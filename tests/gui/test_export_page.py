@@ -70,6 +70,10 @@ def test_preview_then_export_marketo_and_the_sla_moves(qtbot, window, ctx, make_
     assert "Exported expo-engaged.csv" in window.statusBar().currentMessage()
     assert "SLA: handed over" in window.statusBar().currentMessage()
     assert SlaService(ctx).status(event_id).state.stamps.handed_over is not None
+    board = window.dashboard_page  # the Dashboard shows the handover at once
+    row = next(r for r in board.model.rows if r.event.id == event_id)
+    assert row.state.stamps.handed_over is not None
+    assert row.state.current.stage == "enter"
     wait_preview(qtbot, page)
     assert "0 new, 5 exported before" in page.summary_label.text()
 
