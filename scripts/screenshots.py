@@ -166,6 +166,49 @@ def _export_page(window, ctx) -> None:  # type: ignore[no-untyped-def]
     page.tabs.setCurrentIndex(0)
 
 
+def _reports_page(window) -> None:  # type: ignore[no-untyped-def]
+    """The Reports page over the demo year: charts, the owners, one owner's events."""
+    from PySide6.QtWidgets import QApplication
+
+    page = window.reports_page
+    window.resize(1400, 940)
+    window.show_page("reports")
+    page.period_combo.setCurrentIndex(page.period_combo.findData("all"))
+    QApplication.processEvents()
+    view = page.views["timeliness"]
+    owners = [view.table.item(r, 0).text() for r in range(view.table.rowCount())]
+    view.drill_down(owners.index("Jonas Becker"))
+    QApplication.processEvents()
+    window.grab().save(str(DOCS / "reports-timeliness.png"))
+    page.tabs.setCurrentWidget(page.views["quality"])
+    quality = page.views["quality"]
+    quality.table_combo.setCurrentIndex(quality.table_combo.findText("By source platform"))
+    quality.drill_down(0)
+    QApplication.processEvents()
+    window.grab().save(str(DOCS / "reports-quality.png"))
+    page.tabs.setCurrentWidget(view)
+    window.resize(1400, 720)
+    _report_pdf(page)
+
+
+def _report_pdf(page) -> None:  # type: ignore[no-untyped-def]
+    """The timeliness report as PDF, its pages rendered to PNG (needs poppler's pdftoppm)."""
+    import shutil
+    import subprocess
+
+    pdf = Path("timeliness.pdf")
+    page.export(pdf)
+    if shutil.which("pdftoppm") is None:
+        print("pdftoppm is not installed: the PDF page pictures are not made")  # noqa: T201
+        return
+    for number in (1, 2):
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-f", str(number), "-l", str(number),
+             "-singlefile", str(pdf), str(DOCS / f"report-pdf-page{number}")],
+            check=True, timeout=60,
+        )  # fmt: skip
+
+
 def _dashboard() -> None:
     """The Dashboard over a demo team with events in every SLA state (a database of its own)."""
     from datetime import UTC, datetime
@@ -204,6 +247,7 @@ def _dashboard() -> None:
     page.dialog.grab().save(str(DOCS / "dashboard-handover.png"))
     page.dialog.reject()
     _export_page(window, ctx)
+    _reports_page(window)
     window.show_page("settings")
     settings = window.settings_page
     settings.tabs.setCurrentWidget(settings.policies_tab)
@@ -275,9 +319,6 @@ def main() -> int:
     _leads_page(app, window, ctx)
     _duplicates_page(app, window, ctx)
 
-    window.show_page("reports")
-    app.processEvents()
-    window.grab().save(str(DOCS / "empty-page.png"))
     window.close()
     ctx.close()
     _dashboard()

@@ -20,6 +20,7 @@ from importers.base import Cancelled, ProgressFn, ReadError, no_progress
 from importers.profiles import ProfileError
 from intake_app import APP_NAME, __version__
 from intake_app.cli import export as export_commands
+from intake_app.cli import report as report_commands
 from intake_app.cli import sla as sla_commands
 from intake_app.cli.output import print_json as _print_json
 from intake_app.cli.output import table as _table
@@ -458,6 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sla_commands.add_commands(commands, json_flag)
     export_commands.add_commands(commands, json_flag)
+    report_commands.add_commands(commands, json_flag)
     return parser
 
 

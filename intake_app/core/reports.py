@@ -44,10 +44,10 @@ GROUPS = {
 }
 LATENESS_BUCKETS = (
     ("on time", 0.0, 0.0),
-    ("< 1 bd", 0.0, 1.0),
+    ("under 1 bd", 0.0, 1.0),
     ("1-2 bd", 1.0, 2.0),
     ("2-5 bd", 2.0, 5.0),
-    ("> 5 bd", 5.0, math.inf),
+    ("over 5 bd", 5.0, math.inf),
 )
 
 
@@ -102,7 +102,7 @@ class BatchFact:
 
     event_id: int
     event_name: str
-    platform: str  # the detected profile's label, or "(no profile)"
+    platform: str  # the detected profile's label, or "(not recognised)"
     rows: int
     rejected: int
     rejected_reasons: Mapping[str, int]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QSettings, Qt
@@ -21,34 +20,16 @@ from PySide6.QtWidgets import (
 from intake_app import APP_NAME, __version__
 from intake_app.gui.pages.dashboard import DashboardPage
 from intake_app.gui.pages.duplicates import DuplicatesPage
-from intake_app.gui.pages.empty import EmptyStatePage
 from intake_app.gui.pages.events import EventsPage
 from intake_app.gui.pages.export_page import ExportPage
 from intake_app.gui.pages.import_page import ImportPage
 from intake_app.gui.pages.leads import LeadsPage
+from intake_app.gui.pages.reports import ReportsPage
 from intake_app.gui.pages.settings import SettingsPage
 from intake_app.gui.prompts import Prompts
 from intake_app.paths import user_config_dir
 from intake_app.services.context import AppContext
 from intake_app.services.notifications import NotificationRecord
-
-
-@dataclass(frozen=True)
-class PendingPage:
-    key: str
-    title: str
-    message: str
-
-
-# Pages whose capability is not built yet: they say what will be there, and show no data.
-PENDING_PAGES = (
-    PendingPage(
-        "reports",
-        "Reports",
-        "Reports are not built yet.\n\nTimeliness, SLA compliance and data-quality reports"
-        " will appear here, with charts and CSV/XLSX/HTML/PDF export.",
-    ),
-)
 
 NAVIGATION = (
     "dashboard", "events", "import", "leads", "duplicates", "reports", "export", "settings",
@@ -83,7 +64,7 @@ class MainWindow(QMainWindow):
         self.duplicates_page = DuplicatesPage(ctx, self.prompts)
         self.dashboard_page = DashboardPage(ctx, self.prompts)
         self.export_page = ExportPage(ctx, self.prompts)
-        pending = {page.key: page for page in PENDING_PAGES}
+        self.reports_page = ReportsPage(ctx, self.prompts)
         self.pages: dict[str, QWidget] = {}
         built: dict[str, tuple[QWidget, str]] = {
             "dashboard": (self.dashboard_page, "Dashboard"),
@@ -91,15 +72,12 @@ class MainWindow(QMainWindow):
             "import": (self.import_page, "Import"),
             "leads": (self.leads_page, "Leads"),
             "duplicates": (self.duplicates_page, "Duplicates"),
+            "reports": (self.reports_page, "Reports"),
             "export": (self.export_page, "Export"),
             "settings": (self.settings_page, "Settings"),
         }
         for number, key in enumerate(NAVIGATION, start=1):
-            if key in built:
-                page, title = built[key]
-            else:
-                page = EmptyStatePage(pending[key].title, pending[key].message)
-                title = pending[key].title
+            page, title = built[key]
             self.pages[key] = page
             self.stack.addWidget(page)
             item = QListWidgetItem(title)
@@ -151,6 +129,14 @@ class MainWindow(QMainWindow):
             lambda summary: self.export_page.reload_events(select_id=summary.event_id)
         )
         self.dashboard_page.stamps_changed.connect(self.export_page.refresh)
+        self.dashboard_page.stamps_changed.connect(self.reports_page.mark_stale)
+        self.events_page.events_changed.connect(self.reports_page.mark_stale)
+        self.import_page.imported.connect(lambda _summary: self.reports_page.mark_stale())
+        self.export_page.exported.connect(lambda _result: self.reports_page.mark_stale())
+        self.reports_page.status_message.connect(self._flash)
+        self.reports_page.reviewed.connect(self.dashboard_page.refresh)
+        self.settings_page.governance_changed.connect(self.reports_page.mark_stale)
+        self.settings_page.governance_changed.connect(self.dashboard_page.refresh)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)

@@ -169,11 +169,14 @@ def chart_drawing(chart: Chart, width: float = 360, height: float = 210) -> Any:
     if not chart.categories:
         drawing.add(String(8, height / 2, "No data for this period.", fontSize=9))
         return drawing
-    plot: Any = VerticalBarChart() if chart.kind == "bar" else HorizontalLineChart()
+    # A line needs two points and no gaps (ReportLab draws no broken lines): else bars.
+    whole = all(v is not None for _name, series in chart.series for v in series)
+    kind = chart.kind if len(chart.categories) > 1 and whole else "bar"
+    plot: Any = VerticalBarChart() if kind == "bar" else HorizontalLineChart()
     plot.x, plot.y = 40, 42
     plot.width, plot.height = width - 60, height - 90
     values = [
-        [0 if v is None else v for v in series] if chart.kind == "bar" else list(series)
+        [0 if v is None else v for v in series] if kind == "bar" else list(series)
         for _name, series in chart.series
     ]
     plot.data = values
@@ -194,7 +197,7 @@ def chart_drawing(chart: Chart, width: float = 360, height: float = 210) -> Any:
         plot.valueAxis.labelTextFormat = "%d"
     for index in range(len(values)):
         colour = colors.HexColor(PALETTE[index % len(PALETTE)])
-        if chart.kind == "bar":
+        if kind == "bar":
             plot.bars[index].fillColor = colour
             plot.bars[index].strokeColor = None
         else:

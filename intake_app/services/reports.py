@@ -180,7 +180,7 @@ class ReportService:
                 reports.BatchFact(
                     event_id=batch.event_id,
                     event_name=events[batch.event_id],
-                    platform=profile_labels.get(batch.detected_profile or "", "(no profile)"),
+                    platform=profile_labels.get(batch.detected_profile or "", "(not recognised)"),
                     rows=batch.rows_total,
                     rejected=batch.rejected,
                     rejected_reasons=reasons.get(batch.id, {}),

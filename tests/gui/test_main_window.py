@@ -5,7 +5,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from intake_app.gui.main_window import NAVIGATION, MainWindow
-from intake_app.gui.pages.empty import EmptyStatePage
 
 pytestmark = pytest.mark.gui
 
@@ -32,16 +31,6 @@ def test_status_bar_names_the_open_database(window, ctx):
     assert window.database_label.text() == f"Database: {ctx.db.display_name}"
     assert ctx.db.display_name.endswith("gui.db")
     assert window.user_label.text() == "User: tester"
-
-
-def test_pages_not_built_yet_say_so_and_show_no_data(qtbot, window):
-    for key in NAVIGATION:
-        if key in ("dashboard", "events", "import", "leads", "settings", "duplicates", "export"):
-            continue
-        window.show_page(key)
-        page = window.stack.currentWidget()
-        assert isinstance(page, EmptyStatePage)
-        assert "not built yet" in page.message
 
 
 def test_keyboard_shortcuts_switch_pages_and_open_the_event_form(qtbot, window):

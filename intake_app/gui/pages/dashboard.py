@@ -47,6 +47,7 @@ from intake_app.gui.prompts import Prompts
 from intake_app.gui.tasks import Task, TaskRunner
 from intake_app.services.context import AppContext
 from intake_app.services.notifications import NotificationRecord, NotificationService
+from intake_app.services.reports import ReportService
 from intake_app.services.sla import KIND_LABELS, BoardFilter, BoardRow, SlaService
 from intake_app.services.team import TeamService
 
@@ -110,6 +111,10 @@ class DashboardPage(QWidget):
         title.setObjectName("pageTitle")
         self.moment_label = QLabel()
         self.moment_label.setObjectName("countLabel")
+        self.review_label = QLabel()
+        self.review_label.setObjectName("reviewDue")
+        self.review_label.setWordWrap(True)
+        self.review_label.hide()
         self.summary_label = QLabel()
         self.summary_label.setObjectName("boardSummary")
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
@@ -247,6 +252,7 @@ class DashboardPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(heading)
+        layout.addWidget(self.review_label)
         layout.addLayout(filters)
         layout.addLayout(actions)
         layout.addWidget(self.splitter, 1)
@@ -317,10 +323,26 @@ class DashboardPage(QWidget):
         self.table.setVisible(bool(rows))
         self.empty_label.setVisible(not rows)
         self._summary(rows)
+        self._reviews(now)
         self.moment_label.setText(f"Status at {now.astimezone():%a %d %b %H:%M}")
         if selected is not None:
             self.select_event(selected.event.id)
         self._selection_changed()
+
+    def _reviews(self, now: datetime) -> None:
+        """Reports whose review is overdue (once an owner is set or a review was made)."""
+        due = [
+            g
+            for g in ReportService(self.ctx).overdue_reviews(now)
+            if g.owner or g.last_reviewed_at is not None
+        ]
+        self.review_label.setVisible(bool(due))
+        if due:
+            self.review_label.setText(
+                "⚠ Report review overdue: "
+                + "; ".join(f"{g.title} ({g.describe(now)})" for g in due)
+                + " Open Reports (Ctrl+6) and mark it reviewed."
+            )
 
     def _summary(self, rows: list[BoardRow]) -> None:
         counts = Counter(row.status for row in rows)

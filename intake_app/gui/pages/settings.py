@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.core.errors import IntakeError
-from intake_app.gui.pages.settings_sla import EmailTab, SlaPoliciesTab, TeamTab
+from intake_app.gui.pages.settings_sla import EmailTab, ReportsTab, SlaPoliciesTab, TeamTab
 from intake_app.gui.prompts import Prompts
 from intake_app.paths import personal_schema_dir
 from intake_app.services.context import AppContext
@@ -60,11 +60,13 @@ class SettingsPage(QWidget):
     Signals:
         schema_changed(): a picklist value, synonym or SLA policy was saved.
         team_changed(): a team member was added, changed or removed.
+        governance_changed(): a report's owner or review cadence was saved.
         status_message(str): one line for the status bar.
     """
 
     schema_changed = Signal()
     team_changed = Signal()
+    governance_changed = Signal()
     status_message = Signal(str)
 
     def __init__(self, ctx: AppContext, prompts: Prompts, parent: QWidget | None = None) -> None:
@@ -130,16 +132,21 @@ class SettingsPage(QWidget):
         self.policies_tab = SlaPoliciesTab(ctx, prompts)
         self.team_tab = TeamTab(ctx, prompts)
         self.email_tab = EmailTab(ctx, prompts)
+        self.reports_tab = ReportsTab(ctx, prompts)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settingsTabs")
         self.tabs.addTab(schema_tab, "&Picklists")
         self.tabs.addTab(self.policies_tab, "SLA &policies")
         self.tabs.addTab(self.team_tab, "&Team")
         self.tabs.addTab(self.email_tab, "&E-mail")
+        self.tabs.addTab(self.reports_tab, "&Reports")
         self.policies_tab.changed.connect(self._policy_changed)
         self.team_tab.changed.connect(lambda _message: self.team_changed.emit())
         self.team_tab.changed.connect(self.status_message.emit)
         self.email_tab.changed.connect(self.status_message.emit)
+        self.reports_tab.changed.connect(self.status_message.emit)
+        self.reports_tab.changed.connect(lambda _message: self.governance_changed.emit())
+        self.team_tab.changed.connect(lambda _message: self.reports_tab.load())
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)

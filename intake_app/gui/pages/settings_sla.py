@@ -1,4 +1,4 @@
-"""Settings for the SLA clock: the policies, the team it names, and SLA e-mail."""
+"""Settings for the SLA clock and its reports: policies, the team, SLA e-mail, governance."""
 
 from __future__ import annotations
 
@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 
 from intake_app.core.errors import IntakeError
 from intake_app.core.geo import country_choices
+from intake_app.db.base import utcnow
 from intake_app.gui.prompts import Prompts
 from intake_app.gui.tasks import Task, TaskRunner
 from intake_app.services.context import AppContext
 from intake_app.services.mailer import MailError, send_mail
+from intake_app.services.reports import REPORTS, ReportService
 from intake_app.services.schema_edit import SchemaEditService
 from intake_app.services.settings_store import PASSWORD_VARIABLE, SettingsStore, SmtpSettings
 from intake_app.services.team import ROLES, MemberRecord, TeamService
@@ -478,3 +480,73 @@ class EmailTab(QWidget):
 
     def shutdown(self) -> None:
         self.runner.wait(20_000)
+
+
+class ReportsTab(QWidget):
+    """Who owns each report and how often it is reviewed (governance)."""
+
+    changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, prompts: Prompts, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.prompts = prompts
+        self.service = ReportService(ctx)
+        intro = QLabel(
+            "Each report has an owner who reviews it every so many days; a review that is"
+            " overdue shows on the Dashboard. Mark a review on the Reports page."
+        )
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        self.owner_combos: dict[str, QComboBox] = {}
+        self.cadence_spins: dict[str, QSpinBox] = {}
+        self.state_labels: dict[str, QLabel] = {}
+        for code, title in REPORTS.items():
+            box = QGroupBox(title)
+            form = QFormLayout(box)
+            owner = QComboBox()
+            owner.setEditable(True)
+            owner.setAccessibleName(f"{title} owner")
+            cadence = QSpinBox()
+            cadence.setRange(1, 366)
+            cadence.setSuffix(" days")
+            cadence.setAccessibleName(f"{title} review cadence")
+            state = QLabel()
+            state.setWordWrap(True)
+            save = QPushButton("Save")
+            save.clicked.connect(lambda _checked=False, c=code: self.save(c))
+            form.addRow("Owner", owner)
+            form.addRow("Review every", cadence)
+            form.addRow("", state)
+            form.addRow("", save)
+            self.owner_combos[code] = owner
+            self.cadence_spins[code] = cadence
+            self.state_labels[code] = state
+            layout.addWidget(box)
+        layout.addStretch(1)
+        self.load()
+
+    def load(self) -> None:
+        people = [m.name for m in TeamService(self.ctx).list(active_only=True)]
+        now = utcnow()
+        for code in REPORTS:
+            governance = self.service.governance(code)
+            combo = self.owner_combos[code]
+            combo.clear()
+            combo.addItem("")
+            combo.addItems(people)
+            combo.setCurrentText(governance.owner or "")
+            self.cadence_spins[code].setValue(governance.cadence_days)
+            self.state_labels[code].setText(governance.describe(now))
+
+    def save(self, code: str) -> None:
+        try:
+            governance = self.service.set_governance(
+                code, self.owner_combos[code].currentText(), self.cadence_spins[code].value()
+            )
+        except IntakeError as exc:
+            self.prompts.error(self, "Reports", str(exc))
+            return
+        self.load()
+        self.changed.emit(f"Saved who reviews “{governance.title}” and how often.")

@@ -190,7 +190,7 @@ def test_grouping_by_month_type_and_filters(ctx, year):
 def test_charts_carry_the_same_figures(ctx, year):
     charts = {c.title: c for c in ReportService(ctx).timeliness(now=NOW).charts}
     lateness = charts["Lateness of the intake (decided events)"]
-    assert lateness.categories == ("on time", "< 1 bd", "1-2 bd", "2-5 bd", "> 5 bd")
+    assert lateness.categories == ("on time", "under 1 bd", "1-2 bd", "2-5 bd", "over 5 bd")
     assert lateness.series[0][1] == (2.0, 1.0, 2.0, 1.0, 0.0)
     by_owner = charts["On-time share by owner"]
     assert dict(zip(by_owner.categories, by_owner.series[0][1], strict=True))["Ana"] == 50.0
@@ -217,7 +217,7 @@ def test_quality_figures(ctx, year):
         "VOID scan",
         "neither a usable e-mail nor a usable phone",
     }
-    assert platforms.rows[0][0] == "(no profile)"
+    assert platforms.rows[0][0] == "(not recognised)"
 
 
 def test_governance_review_and_overdue(ctx):
@@ -262,3 +262,17 @@ def test_every_format_is_written_and_opens(ctx, year, tmp_path, fmt):
             subprocess.run(["pdftoppm", "-png", "-r", "50", str(out), str(tmp_path / "page")],
                            check=True, timeout=60)  # fmt: skip
             assert list(tmp_path.glob("page*.png"))
+
+
+def test_charts_with_gaps_one_category_or_no_data_still_render():
+    from intake_app.services.report_files import render_html, render_pdf
+
+    charts = (
+        reports.Chart("gaps", "line", ("a", "b", "c"), (("x", (None, 50.0, 20.0)),), "%"),
+        reports.Chart("one", "line", ("a",), (("x", (50.0,)),), "%"),
+        reports.Chart("line", "line", ("a", "b"), (("x", (10.0, 50.0)),), "%"),
+        reports.Chart("none", "bar", (), (), "events"),
+    )
+    report = reports.Report("timeliness", "T", "s", (("a", "b"),), (), charts)
+    assert render_pdf(report).startswith(b"%PDF")
+    assert render_html(report).count("<svg") == 4
