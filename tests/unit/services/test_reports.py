@@ -276,3 +276,20 @@ def test_charts_with_gaps_one_category_or_no_data_still_render():
     report = reports.Report("timeliness", "T", "s", (("a", "b"),), (), charts)
     assert render_pdf(report).startswith(b"%PDF")
     assert render_html(report).count("<svg") == 4
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_libreoffice_opens_the_xlsx_report(ctx, year, tmp_path):
+    out = tmp_path / "timeliness.xlsx"
+    write_report(ReportService(ctx).timeliness(group="owner", now=NOW), out)
+    completed = subprocess.run(
+        ["soffice", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path / "lo"),
+         str(out)],
+        capture_output=True, timeout=180, check=False,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    text = (tmp_path / "lo" / "timeliness.csv").read_text(encoding="utf-8", errors="replace")
+    assert "Intake timeliness and SLA compliance" in text  # the first sheet: the summary
