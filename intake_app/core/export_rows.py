@@ -154,33 +154,42 @@ class _Context:
     status: str
     score: Score
     scored_at: datetime
+    computed: dict[str, Any] = field(default_factory=dict)
 
 
-def _value(name: str, ctx: _Context) -> Any:
-    lead, row_score = ctx.lead, ctx.score
+def _context(
+    lead: ExportLead, event: EventFacts, status: str, row_score: Score, scored_at: datetime
+) -> _Context:
+    """A row's values beyond its fields, worked out once for all of its columns."""
+    values = lead.values
+    consent = values.get("consent")
     computed: dict[str, Any] = {
-        "program_status": ctx.status,
+        "program_status": status,
         "fit_score": row_score.fit,
         "engagement_score": row_score.engagement,
         "lead_score": row_score.total,
         "grade": row_score.grade,
         "treatment": row_score.treatment,
         "treatment_code": row_score.treatment_code,
-        "event_name": ctx.event.name,
-        "campaign_id": ctx.event.campaign_id,
+        "event_name": event.name,
+        "campaign_id": event.campaign_id,
         "person_id": lead.person_id,
-        "opted_out": lead.values.get("consent") == "opted_out",
-        "consent_basis": consent_basis(lead.values.get("consent")),
+        "opted_out": consent == "opted_out",
+        "consent_basis": consent_basis(consent),
         "company_size": lead.extra.get("company_size"),
     }
+    return _Context(lead, event, status, row_score, scored_at, computed)
+
+
+def _value(name: str, ctx: _Context) -> Any:
+    if name in ctx.computed:
+        return ctx.computed[name]
     if name == "follow_up_due":
-        due = row_score.follow_up_due(ctx.scored_at)
+        due = ctx.score.follow_up_due(ctx.scored_at)
         return due.isoformat(timespec="minutes") if due else ""
     if name == "description":
-        return _description(lead, row_score, ctx.event)
-    if name in computed:
-        return computed[name]
-    return lead.values.get(name)
+        return _description(ctx.lead, ctx.score, ctx.event)
+    return ctx.lead.values.get(name)
 
 
 def _cell(column: ExportColumn, profile: ExportProfile, ctx: _Context) -> str:
@@ -245,6 +254,7 @@ def build_plan(
     columns = [c for c in profile.columns if include_protected or not c.protected]
     headers = generic_headers(schema) if profile.generic else tuple(c.header for c in columns)
     plan = ExportPlan(profile, headers)
+    fields = tuple(schema.field_names())
     for lead in leads:
         if only_new and lead.exported_before:
             continue
@@ -257,26 +267,34 @@ def build_plan(
             continue
         row_score = score({**lead.extra, **lead.values}, schema.scoring_rules)
         status = program_status(schema, event.channel, lead)
-        ctx = _Context(lead, event, status, row_score, scored_at)
+        ctx = _context(lead, event, status, row_score, scored_at)
         if profile.generic:
-            cells = tuple(_generic_cell(name, ctx) for name in headers)
+            cells = _generic_cells(fields, ctx)
         else:
             cells = tuple(_cell(column, profile, ctx) for column in columns)
         plan.rows.append(ExportRow(lead, status, row_score, cells))
     return plan
 
 
-def _generic_cell(name: str, ctx: _Context) -> str:
-    lead = ctx.lead
-    if name == "event_id":
-        return str(ctx.event.id)
-    if name == "issues":
-        return ";".join(str(issue.get("code", "")) for issue in lead.issues)
-    if name == "source_file":
-        return lead.source_file
-    if name == "source_rows":
-        return ";".join(str(n) for n in lead.source_rows)
-    return _text(_value(name, ctx))
+def _generic_cells(fields: tuple[str, ...], ctx: _Context) -> tuple[str, ...]:
+    """The canonical fields as stored, then the contract's tail (DESIGN §6)."""
+    lead, computed = ctx.lead, ctx.computed
+    values = lead.values
+    return (
+        *(_text(values.get(name)) for name in fields),
+        str(ctx.event.id),
+        ctx.event.name,
+        ctx.status,
+        str(lead.person_id),
+        str(computed["fit_score"]),
+        str(computed["engagement_score"]),
+        str(computed["lead_score"]),
+        computed["grade"],
+        computed["treatment"],
+        ";".join(str(issue.get("code", "")) for issue in lead.issues),
+        lead.source_file,
+        ";".join(str(n) for n in lead.source_rows),
+    )
 
 
 def error_row(

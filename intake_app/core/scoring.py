@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from importers.headings import parse_minutes
@@ -45,6 +46,13 @@ class Score:
             f" ({self.engagement_digit}): {engagement}. Score {self.total}, grade {self.grade}"
             f" → {self.treatment}."
         )
+
+
+@lru_cache(maxsize=32)
+def _follow_up_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all the follow-up words, whole words, compiled once per rule set."""
+    alternatives = "|".join(re.escape(word.casefold()) for word in words) or r"(?!)"
+    return re.compile(rf"\b({alternatives})\b")
 
 
 def _points(value: float) -> str:
@@ -120,9 +128,8 @@ def engagement_score(values: Mapping[str, Any], rules: ScoringRules) -> tuple[in
             total += earned
             reasons.append(f"{count} {activity} {_points(earned)}")
     words = " ".join(str(values.get(name) or "") for name in ("notes", "qualifiers")).casefold()
-    asked = next(
-        (w for w in engagement.follow_up_words if re.search(rf"\b{re.escape(w)}\b", words)), None
-    )
+    found = _follow_up_pattern(engagement.follow_up_words).search(words) if words.strip() else None
+    asked = found.group(1) if found else None
     if asked and engagement.follow_up_points:
         total += engagement.follow_up_points
         reasons.append(f"asked about {asked!r} {_points(engagement.follow_up_points)}")

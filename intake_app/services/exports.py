@@ -27,9 +27,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 
 from intake_app.core import export_rows
 from intake_app.core.errors import NotFoundError, ValidationError
@@ -345,22 +345,38 @@ class ExportService:
             )
             session.add(run)
             session.flush()
-            session.add_all(
-                ExportedLead(export_id=run.id, lead_id=row.lead.lead_id) for row in plan.rows
-            )
-            for row in plan.rows:
+            # Core executemany, not the ORM's unit of work: one statement for all the rows.
+            if plan.rows:
                 session.execute(
-                    update(Lead)
-                    .where(Lead.id == row.lead.lead_id)
+                    insert(cast(Table, ExportedLead.__table__)),
+                    [{"export_id": run.id, "lead_id": row.lead.lead_id} for row in plan.rows],
+                )
+                leads = cast(Table, Lead.__table__)
+                session.execute(
+                    update(leads)
+                    .where(leads.c.id == bindparam("b_id"))
                     .values(
-                        program_status=row.status or None,
-                        fit_score=row.score.fit,
-                        engagement_score=row.score.engagement,
-                        lead_score=row.score.total,
-                        grade=row.score.grade,
-                        treatment=row.score.treatment[:80] or None,
-                        exported_at=run.exported_at,
-                    )
+                        program_status=bindparam("b_status"),
+                        fit_score=bindparam("b_fit"),
+                        engagement_score=bindparam("b_engaged"),
+                        lead_score=bindparam("b_total"),
+                        grade=bindparam("b_grade"),
+                        treatment=bindparam("b_treatment"),
+                        exported_at=bindparam("b_at"),
+                    ),
+                    [
+                        {
+                            "b_id": row.lead.lead_id,
+                            "b_status": row.status or None,
+                            "b_fit": row.score.fit,
+                            "b_engaged": row.score.engagement,
+                            "b_total": row.score.total,
+                            "b_grade": row.score.grade,
+                            "b_treatment": row.score.treatment[:80] or None,
+                            "b_at": run.exported_at,
+                        }
+                        for row in plan.rows
+                    ],
                 )
             result.export_id = run.id
             result.stamp = self._stamp(session, event, plan.profile.code, preview.scored_at)
