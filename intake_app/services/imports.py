@@ -46,6 +46,7 @@ from intake_app.core.errors import NotFoundError, ValidationError
 from intake_app.core.lead_values import RecordContext
 from intake_app.db.base import utcnow
 from intake_app.db.models import (
+    DuplicateCandidate,
     Event,
     ImportBatch,
     Lead,
@@ -55,7 +56,6 @@ from intake_app.db.models import (
 )
 from intake_app.services import audit
 from intake_app.services.context import AppContext
-from intake_app.services.duplicates import DuplicateService
 from intake_app.services.sla import record_stamp
 from schemas import CorporateSchema, DedupeRules, EventType
 
@@ -505,11 +505,12 @@ class ImportService:
         known: dict[int, int] = {}  # position in plan.leads -> person id
         doubtful: list[tuple[PlannedLead, int, float, tuple[str, ...]]] = []
         taken: set[int] = set()  # stored people given to a lead of this batch already
+        block_sizes: dict[tuple[str, str], int] = {}
         for position in range(0, len(plan.leads), _MATCH_CHUNK):
             if cancel is not None:
                 cancel.check()
             part = plan.leads[position : position + _MATCH_CHUNK]
-            sure, review = _known_persons(session, part, rules, taken)
+            sure, review = _known_persons(session, part, rules, taken, block_sizes)
             known.update((position + at, person) for at, person in sure.items())
             doubtful.extend((part[at], person, score, why) for at, person, score, why in review)
         for position in range(0, len(plan.leads), _CHUNK):
@@ -582,26 +583,79 @@ class ImportService:
         lead_ids: dict[int, int],
         doubtful: list[tuple[PlannedLead, int, float, tuple[str, ...]]],
     ) -> None:
-        """Put the doubtful pairs in the Duplicates queue (each pair once, ever)."""
+        """Put the doubtful pairs in the Duplicates queue (each pair once, ever), in bulk."""
+        # (first lead id, second lead id) -> (score, reasons, event id), first < second.
+        pairs: dict[tuple[int, int], tuple[float, list[str], int | None]] = {}
+
+        def add(
+            a: int | None, b: int | None, score: float, why: list[str], event: int | None
+        ) -> None:
+            if a is None or b is None or a == b:
+                return
+            key = (min(a, b), max(a, b))
+            pairs.setdefault(key, (score, why, event))
+
         for pair in plan.review:
-            first = lead_ids.get(id(plan.leads[pair.first]))
-            second = lead_ids.get(id(plan.leads[pair.second]))
-            if first is not None and second is not None and first != second:
-                DuplicateService.propose(
-                    session, first, second, pair.score, list(pair.reasons), batch.event_id
+            add(
+                lead_ids.get(id(plan.leads[pair.first])),
+                lead_ids.get(id(plan.leads[pair.second])),
+                pair.score,
+                list(pair.reasons),
+                batch.event_id,
+            )
+        # The stored person's most recent lead stands for them in the queue.
+        latest: dict[int, tuple[int, int]] = {}  # person id -> (lead id, event id)
+        people = sorted({person_id for _lead, person_id, _s, _r in doubtful})
+        for start in range(0, len(people), 500):
+            part = people[start : start + 500]
+            newest = (
+                select(Lead.person_id, func.max(Lead.id).label("lead_id"))
+                .where(Lead.person_id.in_(part), Lead.status != "merged")
+                .group_by(Lead.person_id)
+                .subquery()
+            )
+            for person_id, lead_id, event_id in session.execute(
+                select(newest.c.person_id, Lead.id, Lead.event_id).join(
+                    Lead, Lead.id == newest.c.lead_id
                 )
+            ):
+                latest[person_id] = (lead_id, event_id)
         for lead, person_id, score, reasons in doubtful:
-            mine = lead_ids.get(id(lead))
-            theirs = session.execute(
-                select(Lead.id, Lead.event_id)
-                .where(Lead.person_id == person_id, Lead.status != "merged")
-                .order_by(Lead.id.desc())
-                .limit(1)
-            ).first()
-            if mine is None or theirs is None or theirs[0] == mine:
+            theirs = latest.get(person_id)
+            if theirs is None:
                 continue
             event_id = batch.event_id if theirs[1] == batch.event_id else None
-            DuplicateService.propose(session, mine, theirs[0], score, list(reasons), event_id)
+            add(lead_ids.get(id(lead)), theirs[0], score, list(reasons), event_id)
+        if not pairs:
+            return
+        # Pairs proposed or decided before (in either order) are not proposed again.
+        known: set[tuple[int, int]] = set()
+        involved = sorted({lead for pair in pairs for lead in pair})
+        for start in range(0, len(involved), 500):
+            part = involved[start : start + 500]
+            for a, b in session.execute(
+                select(DuplicateCandidate.lead_id, DuplicateCandidate.other_lead_id).where(
+                    DuplicateCandidate.lead_id.in_(part)
+                    | DuplicateCandidate.other_lead_id.in_(part)
+                )
+            ):
+                known.add((min(a, b), max(a, b)))
+        now = utcnow()
+        rows = [
+            {
+                "event_id": event_id,
+                "lead_id": first,
+                "other_lead_id": second,
+                "score": score,
+                "reasons": reasons,
+                "status": "pending",
+                "created_at": now,
+            }
+            for (first, second), (score, reasons, event_id) in pairs.items()
+            if (first, second) not in known
+        ]
+        if rows:
+            session.execute(insert(_table(DuplicateCandidate)), rows)
 
 
 def _table(model: type[Any]) -> Table:
@@ -638,15 +692,24 @@ def _insert_with_ids(
 
 
 def _known_persons(
-    session: Session, chunk: list[PlannedLead], rules: DedupeRules, taken: set[int]
+    session: Session,
+    chunk: list[PlannedLead],
+    rules: DedupeRules,
+    taken: set[int],
+    block_sizes: dict[tuple[str, str], int] | None = None,
 ) -> tuple[dict[int, int], list[tuple[int, int, float, tuple[str, ...]]]]:
     """Match a chunk of leads against the stored people.
+
+    ``block_sizes`` remembers, across the chunks of one import, how many stored
+    people share each key: a common name is counted once, not once per chunk.
 
     Returns:
         ``{position in chunk: person id}`` for the sure matches (a person goes to one
         lead of the batch at most), and ``(position, person id, score, reasons)`` for
         the doubtful ones.
     """
+    if block_sizes is None:
+        block_sizes = {}
     records = [person_record(at, lead.columns) for at, lead in enumerate(chunk)]
     wanted: dict[str, set[str]] = {"email": set(), "phone": set(), "name": set()}
     for record in records:
@@ -663,10 +726,17 @@ def _known_persons(
             # A key shared by more stored people than a block may hold (John Smith, a
             # switchboard) says nothing the matcher would use: skip it, fetch the rest.
             column = columns[kind]
-            counts = session.execute(
-                select(column, func.count()).where(column.in_(part), *live).group_by(column)
-            )
-            part = [str(key) for key, count in counts if count <= rules.max_block]
+            unknown = [key for key in part if (kind, key) not in block_sizes]
+            if unknown:
+                counts = dict(
+                    session.execute(
+                        select(column, func.count())
+                        .where(column.in_(unknown), *live)
+                        .group_by(column)
+                    ).all()
+                )
+                block_sizes.update(((kind, key), int(counts.get(key, 0))) for key in unknown)
+            part = [key for key in part if 0 < block_sizes[(kind, key)] <= rules.max_block]
             if not part:
                 continue
             for person in session.scalars(select(Person).where(columns[kind].in_(part), *live)):
