@@ -184,6 +184,7 @@ class ReportView(QWidget):
         self.charts_layout.setContentsMargins(0, 0, 0, 0)
         self.table_combo = QComboBox()
         self.table_combo.setAccessibleName("Table shown")
+        self.table_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.table = _table_widget(f"{code}Table")
         self.drill_label = QLabel("Double-click a row to see its events.")
         self.drill_label.setObjectName("countLabel")
@@ -370,7 +371,8 @@ class ReportsPage(QWidget):
         layout.addLayout(governance)
         layout.addWidget(self.tabs, 1)
 
-        self._set_period("12m")
+        self._stale = True
+        self._set_period("12m", refresh=False)
         self.period_combo.currentIndexChanged.connect(
             lambda _i: self._set_period(str(self.period_combo.currentData()))
         )
@@ -381,9 +383,8 @@ class ReportsPage(QWidget):
         self.tabs.currentChanged.connect(lambda _i: self._show_governance())
         self.export_button.clicked.connect(lambda: self.export())
         self.review_button.clicked.connect(self.mark_reviewed)
+        # Nothing is computed until the page is first shown: the window opens fast.
         self._stale = True
-        self.reload_owners()
-        self.refresh()
 
     def mark_stale(self) -> None:
         """Data changed elsewhere: recompute when the page is next shown (or now if shown)."""
@@ -411,7 +412,7 @@ class ReportsPage(QWidget):
         self.owner_combo.setCurrentIndex(max(self.owner_combo.findData(current), 0))
         self.owner_combo.blockSignals(False)
 
-    def _set_period(self, code: str) -> None:
+    def _set_period(self, code: str, refresh: bool = True) -> None:
         start, end = period_dates(code, self.today())
         custom = code == "custom"
         self.from_edit.setEnabled(custom)
@@ -427,7 +428,8 @@ class ReportsPage(QWidget):
         else:
             self._show_date(self.from_edit, True)
             self._show_date(self.to_edit, True)
-        self.refresh()
+        if refresh:
+            self.refresh()
 
     def _show_date(self, edit: QDateEdit, shown: bool) -> None:
         edit.setVisible(shown)
