@@ -47,12 +47,52 @@ CACHE = ROOT / "benchmarks" / ".cache"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_import import make_rows, write_files  # noqa: E402
+from bench_import import HEADERS, make_rows, write_files  # noqa: E402
 
 
-def stored_database(people: int, rows: int) -> Path:
+def realistic_rows(count: int, seed: int) -> list[list[str]]:
+    """``make_rows``' messy columns with people from ``bench_dedupe``'s generator.
+
+    Its first and last names follow long-tailed (Zipf-like) distributions over large
+    pools and its companies have their own domains, as real lists do; ``make_rows``
+    alone has 396 distinct names, which fills every name block of a large database.
+    """
+    from bench_dedupe import Generator
+
+    rows = make_rows(count, seed)
+    people = Generator(count, seed)
+    originals: dict[str, list[str]] = {}
+    for row in rows:
+        key = row[15]  # the badge id: a repeat copies its person's row, badge included
+        if key in originals:
+            row[:4] = originals[key][:4]
+            row[2] = row[2].upper() if row[2] else row[2]
+            continue
+        person = people.person()
+        row[0], row[1] = person["first"], person["last"]
+        row[2] = person["email"] or ""
+        row[3] = f"{person['company_name']} {person['legal'][0]}".strip()
+        row[9] = person["phone"] or ""
+        originals[key] = list(row)
+    return rows
+
+
+def realistic_file(count: int) -> Path:
+    import csv
+
+    path = CACHE / f"leads_realistic_{count}.csv"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(HEADERS)
+            writer.writerows(realistic_rows(count, 7))
+    return path
+
+
+def stored_database(people: int, rows: int, realistic: bool = False) -> Path:
     """A migrated SQLite file holding ``people`` persons with their matching keys."""
-    path = CACHE / f"stored_{people}_{rows}.db"
+    path = CACHE / f"stored_{'realistic_' if realistic else ''}{people}_{rows}.db"
     if path.exists():
         return path
     from intake_app.core.batch import person_record
@@ -67,9 +107,10 @@ def stored_database(people: int, rows: int) -> Path:
     open_database(f"sqlite:///{partial.as_posix()}").dispose()
     rules = load_schema().dedupe_rules
     rng = random.Random(11)
-    file_people = make_rows(rows)
+    generate = realistic_rows if realistic else make_rows
+    file_people = generate(rows, 7)
     known = rng.sample(file_people, k=min(len(file_people), rows // 10))
-    others = make_rows(people - len(known), seed=99)
+    others = generate(people - len(known), 99)
     now = utcnow().replace(tzinfo=None).isoformat(sep=" ")
     batch: list[tuple[Any, ...]] = []
     connection = sqlite3.connect(partial)
@@ -288,9 +329,24 @@ def main() -> int:
     parser.add_argument("--stored", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-gui", action="store_true", help="skip the grid measurement")
+    parser.add_argument(
+        "--names",
+        choices=("realistic", "simple"),
+        default="realistic",
+        help="people from bench_dedupe's long-tailed generator (default), or make_rows' 396 names",
+    )
     args = parser.parse_args()
-    csv_path, _xlsx = write_files(args.rows)
-    stored = stored_database(args.stored, args.rows)
+    realistic = args.names == "realistic"
+    # Built in a child process: Linux keeps a process's peak RSS across fork and exec, so
+    # building a million people here would show up in every measurement's peak.
+    code = (
+        "import sys; sys.path.insert(0, 'benchmarks'); import bench_pipeline as b;"
+        f" b.realistic_file({args.rows}) if {realistic} else b.write_files({args.rows});"
+        f" b.stored_database({args.stored}, {args.rows}, {realistic})"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+    csv_path = realistic_file(args.rows) if realistic else write_files(args.rows)[0]
+    stored = stored_database(args.stored, args.rows, realistic)
     with sqlite3.connect(stored) as connection:
         stored_max = str(connection.execute("SELECT max(id) FROM persons").fetchone()[0] or 0)
     kinds = ("polars", "stages", "executemany", "end_to_end", "export", "grid")
@@ -344,6 +400,7 @@ def main() -> int:
         lines.append(("grid first rows", med("grid"), 1.0, "1 second", "< 1"))
     say = sys.stdout.write
     say(
+        f"{args.names} names: "
         f"{args.rows:,} rows against {args.stored:,} stored people; median of {args.repeat};"
         f" {stages['imported']:,} leads, {stages['matched_existing']:,} matched stored people\n"
     )
