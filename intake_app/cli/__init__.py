@@ -22,6 +22,7 @@ from intake_app import APP_NAME, __version__
 from intake_app.cli import export as export_commands
 from intake_app.cli import report as report_commands
 from intake_app.cli import sla as sla_commands
+from intake_app.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from intake_app.cli.output import print_json as _print_json
 from intake_app.cli.output import table as _table
 from intake_app.core.errors import IntakeError, ValidationError
@@ -36,8 +37,6 @@ from intake_app.services.rejects import RejectService
 from schemas import SchemaError
 
 log = logging.getLogger("intake_app.cli")
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):

@@ -6,11 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from intake_app.cli.output import print_json, table
+from intake_app.cli.output import EXIT_OK, print_json, table
 from intake_app.services.context import AppContext
 from intake_app.services.exports import ExportPreview, ExportService, file_names
-
-EXIT_OK = 0
 
 
 def _summary(preview: ExportPreview, out: TextIO) -> None:

@@ -1,10 +1,13 @@
-"""Printing for the command line: JSON and plain aligned tables."""
+"""Printing for the command line: JSON and plain aligned tables, and the exit codes."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from typing import Any, TextIO
+
+# The contract (DESIGN §6): success, a refused input or failed operation, bad usage.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def print_json(data: Any, out: TextIO) -> None:

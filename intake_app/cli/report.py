@@ -7,14 +7,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from intake_app.cli.output import print_json, table
+from intake_app.cli.output import EXIT_OK, print_json, table
 from intake_app.core.errors import ValidationError
 from intake_app.core.reports import GROUPS, cell_text
+from intake_app.db.base import utcnow
 from intake_app.services.context import AppContext
 from intake_app.services.report_files import FORMATS, write_report
 from intake_app.services.reports import REPORTS, ReportFilter, ReportService
-
-EXIT_OK = 0
 
 
 def _day(text: str | None, label: str) -> date | None:
@@ -98,7 +97,7 @@ def _review(service: ReportService, args: argparse.Namespace, out: TextIO) -> in
                         if g.last_reviewed_at
                         else None,
                         "last_reviewed_by": g.last_reviewed_by,
-                        "overdue": g.overdue(service_now()),
+                        "overdue": g.overdue(utcnow()),
                     }
                     for g in rows
                 ],
@@ -106,17 +105,11 @@ def _review(service: ReportService, args: argparse.Namespace, out: TextIO) -> in
             )
         else:
             for g in rows:
-                out.write(f"{g.title}: {g.describe(service_now())}\n")
+                out.write(f"{g.title}: {g.describe(utcnow())}\n")
         return EXIT_OK
     governance = service.mark_reviewed(code, args.note)
     out.write(f"Marked the report “{governance.title}” reviewed.\n")
     return EXIT_OK
-
-
-def service_now() -> Any:
-    from intake_app.db.base import utcnow
-
-    return utcnow()
 
 
 def add_commands(

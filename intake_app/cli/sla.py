@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from intake_app.cli.output import print_json, table
+from intake_app.cli.output import EXIT_OK, print_json, table
 from intake_app.core import sla
 from intake_app.core.errors import ValidationError
 from intake_app.core.geo import local_timezone_name
@@ -17,7 +17,6 @@ from intake_app.services.notifications import NotificationService
 from intake_app.services.sla import KINDS, BoardFilter, BoardRow, SlaService
 from intake_app.services.team import ROLES, TeamService
 
-EXIT_OK = 0
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2})?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
@@ -47,14 +46,9 @@ def _deadline(row: BoardRow, stage: sla.StageStatus) -> str:
 
 
 def _status_text(row: BoardRow) -> str:
-    text = row.status.label
-    if row.reassign_suggested:
-        text += ", reassign"
-    elif row.reassigned and not row.state.current.done:
-        text += f", reassigned to {row.reassigned[0]}"
-    elif row.state.escalated:
-        text += ", escalated"
-    return text
+    if row.flag == "reassigned" and row.reassigned:
+        return f"{row.status.label}, reassigned to {row.reassigned[0]}"
+    return f"{row.status.label}, {row.flag}" if row.flag else row.status.label
 
 
 def cmd_sla(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:

@@ -122,10 +122,6 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _country_name(code: str) -> str:
-    return country_name(code)
-
-
 @lru_cache(maxsize=4096)
 def _state_name(code: str) -> str:
     subdivision = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
@@ -203,7 +199,7 @@ def _cell(column: ExportColumn, profile: ExportProfile, ctx: _Context) -> str:
     country = str(ctx.lead.values.get("country") or "")
     match column.format:
         case "country_name":
-            text = _country_name(text)
+            text = country_name(text)
         case "state_code" | "state_name":
             if profile.states_for is not None and country not in profile.states_for:
                 return ""  # the platform's picklist has no states for this country

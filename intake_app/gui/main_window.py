@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QSettings, Qt
+from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,18 +27,13 @@ from intake_app.gui.pages.leads import LeadsPage
 from intake_app.gui.pages.reports import ReportsPage
 from intake_app.gui.pages.settings import SettingsPage
 from intake_app.gui.prompts import Prompts
-from intake_app.paths import user_config_dir
+from intake_app.gui.state import window_settings
 from intake_app.services.context import AppContext
 from intake_app.services.notifications import NotificationRecord
 
 NAVIGATION = (
     "dashboard", "events", "import", "leads", "duplicates", "reports", "export", "settings",
 )  # fmt: skip
-
-
-def window_settings() -> QSettings:
-    """Window and table layout state, kept in the user's config folder."""
-    return QSettings(str(user_config_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
 class MainWindow(QMainWindow):
@@ -287,10 +282,14 @@ class MainWindow(QMainWindow):
         settings.setValue("main_window/page", self.current_page_key())
         settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def shutdown_pages(self) -> None:
+        """Stop the pages' timers and wait for their background work to end."""
         self.import_page.shutdown()
         self.dashboard_page.shutdown()
         self.export_page.shutdown()
         self.settings_page.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown_pages()
         self.save_state()
         super().closeEvent(event)

@@ -16,13 +16,10 @@ and which spreadsheets read as a number, never as a formula.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,6 +36,7 @@ from intake_app.db.base import utcnow
 from intake_app.db.models import Event, ExportedLead, ExportRun, ImportBatch, Lead, SlaStamp
 from intake_app.services import audit
 from intake_app.services.context import AppContext
+from intake_app.services.files import write_files_atomically
 from intake_app.services.leads import LeadService
 from intake_app.services.rejects import RejectService
 from intake_app.services.sla import effective_stamps, record_stamp
@@ -452,21 +450,9 @@ def _canonical_from_raw(
 
 
 def _write_all(contents: dict[Path, tuple[bytes, str | None, int]]) -> None:
-    """Write every file beside its target, then move them all into place (or none)."""
-    temporary: dict[Path, str] = {}
+    """All the files of an export, or none of them."""
     try:
-        for path, (data, _status, _count) in contents.items():
-            handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed right away
-                "wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-            )
-            temporary[path] = handle.name
-            with handle:
-                handle.write(data)
-        for path, name in temporary.items():
-            os.replace(name, path)
+        write_files_atomically({path: data for path, (data, _s, _c) in contents.items()})
     except OSError as exc:
-        for name in temporary.values():
-            with contextlib.suppress(OSError):
-                os.unlink(name)
         target = exc.filename or next(iter(contents), "")
         raise ValidationError(f"Cannot write {target}: {exc.strerror or exc}.") from exc

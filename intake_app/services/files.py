@@ -28,3 +28,27 @@ def replace_atomically(path: Path, *, encoding: str = "utf-8") -> Iterator[IO[st
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
         raise
+
+
+def write_files_atomically(contents: dict[Path, bytes]) -> None:
+    """Write every file beside its target, then move them all into place.
+
+    A failure while writing leaves every target as it was and no temporary file
+    behind. Raises the ``OSError``.
+    """
+    temporary: dict[Path, str] = {}
+    try:
+        for path, data in contents.items():
+            handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed right away
+                "wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+            )
+            temporary[path] = handle.name
+            with handle:
+                handle.write(data)
+        for path, name in temporary.items():
+            os.replace(name, path)
+    except BaseException:
+        for name in temporary.values():
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+        raise

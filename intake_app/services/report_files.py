@@ -18,7 +18,7 @@ from typing import Any
 from intake_app.core.errors import ValidationError
 from intake_app.core.reports import Chart, Report, Table, cell_text
 from intake_app.core.safe_csv import safe_cell
-from intake_app.services.files import replace_atomically
+from intake_app.services.files import replace_atomically, write_files_atomically
 
 FORMATS = ("csv", "xlsx", "html", "pdf")
 PALETTE = ("#0f8a94", "#e07b39", "#5b6b79", "#8a5cc2", "#3d9b48")
@@ -47,26 +47,10 @@ def write_report(report: Report, path: Path, fmt: str | None = None) -> str:
                 handle.write(render_html(report))
         else:
             data = render_xlsx(report) if chosen == "xlsx" else render_pdf(report)
-            _write_bytes(path, data)
+            write_files_atomically({path: data})
     except OSError as exc:
         raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
     return chosen
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    import os
-    import tempfile
-
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed right away
-        "wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            handle.write(data)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
 
 
 def _cells(table: Table) -> list[list[str]]:

@@ -18,9 +18,10 @@ from intake_app.core import reports
 from intake_app.core.errors import ValidationError
 from intake_app.core.lead_values import clean_text
 from intake_app.db.base import utcnow
-from intake_app.db.models import AppSetting, AuditEntry, ImportBatch, Lead, SourceRow
+from intake_app.db.models import AuditEntry, ImportBatch, Lead, SourceRow
 from intake_app.services import audit
 from intake_app.services.context import AppContext
+from intake_app.services.settings_store import SettingsStore
 from intake_app.services.sla import BoardFilter, SlaService
 
 REPORTS = {
@@ -220,9 +221,8 @@ class ReportService:
     def governance(self, code: str) -> Governance:
         if code not in REPORTS:
             raise ValidationError(f"There is no report {code!r}; use timeliness or quality.")
+        chosen = dict(SettingsStore(self.ctx).get("report_governance").get(code, {}))
         with self.ctx.db.read() as session:
-            setting = session.get(AppSetting, "report_governance")
-            chosen = dict((setting.value if setting else {}).get(code, {}))
             review = session.execute(
                 select(AuditEntry.at, AuditEntry.user)
                 .where(
@@ -247,28 +247,10 @@ class ReportService:
             raise ValidationError(f"There is no report {code!r}; use timeliness or quality.")
         if not 1 <= cadence_days <= 366:
             raise ValidationError("A review cadence is between 1 and 366 days.", "cadence")
-        with self.ctx.db.write() as session:
-            setting = session.get(AppSetting, "report_governance")
-            data = dict(setting.value) if setting else {}
-            before = dict(data.get(code, {}))
-            after = {"owner": clean_text(owner or "") or None, "cadence_days": cadence_days}
-            data[code] = after
-            if setting is None:
-                session.add(
-                    AppSetting(key="report_governance", value=data, updated_by=self.ctx.user)
-                )
-            else:
-                setting.value = data
-                setting.updated_by = self.ctx.user
-            audit.record(
-                session,
-                user=self.ctx.user,
-                action="update",
-                entity="setting",
-                entity_id=None,
-                changes=audit.diff(before, after),
-                reason=f"report_governance {code}",
-            )
+        store = SettingsStore(self.ctx)
+        data = store.get("report_governance")
+        data[code] = {"owner": clean_text(owner or "") or None, "cadence_days": cadence_days}
+        store.put("report_governance", data, reason=f"report_governance {code}")
         return self.governance(code)
 
     def mark_reviewed(self, code: str, note: str | None = None) -> Governance:

@@ -1,4 +1,4 @@
-"""Team-wide settings kept in the database, such as the SMTP server for SLA e-mail.
+"""Team-wide settings kept in the database: the SMTP server for SLA e-mail, report governance.
 
 Passwords are never stored: the SMTP password comes from the environment
 variable ``INTAKE_SMTP_PASSWORD`` of the machine that sends.
@@ -47,12 +47,14 @@ class SettingsStore:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
-    def _get(self, key: str) -> dict[str, Any]:
+    def get(self, key: str) -> dict[str, Any]:
+        """The setting ``key`` (a mapping), empty if never set."""
         with self.ctx.db.read() as session:
             row = session.get(AppSetting, key)
             return dict(row.value) if row else {}
 
-    def _put(self, key: str, value: dict[str, Any]) -> None:
+    def put(self, key: str, value: dict[str, Any], reason: str | None = None) -> None:
+        """Replace the setting ``key``; the change is audited (with ``reason``, else the key)."""
         with self.ctx.db.write() as session:
             row = session.get(AppSetting, key)
             before = dict(row.value) if row else {}
@@ -71,11 +73,11 @@ class SettingsStore:
                     entity="setting",
                     entity_id=None,
                     changes=changes,
-                    reason=key,
+                    reason=reason or key,
                 )
 
     def smtp(self) -> SmtpSettings:
-        return SmtpSettings.from_json(self._get("smtp"))
+        return SmtpSettings.from_json(self.get("smtp"))
 
     def save_smtp(self, settings: SmtpSettings) -> SmtpSettings:
         host = clean_text(settings.host)
@@ -96,5 +98,5 @@ class SettingsStore:
             username=clean_text(settings.username),
             sender=sender,
         )
-        self._put("smtp", asdict(clean))
+        self.put("smtp", asdict(clean))
         return clean

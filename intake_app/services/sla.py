@@ -115,6 +115,17 @@ class BoardRow:
         return self.state.status
 
     @property
+    def flag(self) -> str | None:
+        """What to say beside the status: reassign, reassigned or escalated (first that holds)."""
+        if self.reassign_suggested:
+            return "reassign"
+        if self.reassigned and not self.state.current.done:
+            return "reassigned"
+        if self.state.escalated:
+            return "escalated"
+        return None
+
+    @property
     def reassign_suggested(self) -> bool:
         """Past the reassignment moment and not reassigned since."""
         stage = self.state.current
@@ -319,12 +330,7 @@ class SlaService:
         if not name:
             raise ValidationError("Name the ops owner the leads are handed over to.", "to")
         with self.ctx.db.write() as session:
-            event = self._event(session, event_id)
-            found = self._effective(session, event_id)
-            if "received" not in found:
-                raise ValidationError(
-                    f"Event {event_id} ({event.name}) has no leads yet: import its list first."
-                )
+            event, found = self._received(session, event_id)
             if "handed_over" in found:
                 raise ValidationError(
                     f"Event {event_id} ({event.name}) was already handed over to"
@@ -365,12 +371,7 @@ class SlaService:
     def mark_uploaded(self, event_id: int, note: str | None = None) -> BoardRow:
         """Record that the leads are in the MAP (uploaded outside the app's export)."""
         with self.ctx.db.write() as session:
-            event = self._event(session, event_id)
-            found = self._effective(session, event_id)
-            if "received" not in found:
-                raise ValidationError(
-                    f"Event {event_id} ({event.name}) has no leads yet: import its list first."
-                )
+            event, found = self._received(session, event_id)
             if "entered" in found:
                 raise ValidationError(
                     f"The leads of event {event_id} ({event.name}) were already entered"
@@ -492,6 +493,16 @@ class SlaService:
         if event is None:
             raise NotFoundError(f"There is no event with id {event_id}.")
         return event
+
+    def _received(self, session: Session, event_id: int) -> tuple[Event, dict[str, SlaStamp]]:
+        """The event and its stamps in force; refused while no list has been imported."""
+        event = self._event(session, event_id)
+        found = self._effective(session, event_id)
+        if "received" not in found:
+            raise ValidationError(
+                f"Event {event_id} ({event.name}) has no leads yet: import its list first."
+            )
+        return event, found
 
     @staticmethod
     def _effective(session: Session, event_id: int) -> dict[str, SlaStamp]:

@@ -73,3 +73,15 @@ def make_event(ctx: AppContext) -> Callable[..., EventRecord]:
         return EventService(ctx).create(EventInput(**values))
 
     return make
+
+
+@pytest.fixture
+def window(qtbot, ctx, prompts):
+    """The main window on the test database, shown; its background work ended afterwards."""
+    from intake_app.gui.main_window import MainWindow
+
+    win = MainWindow(ctx, prompts)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.shutdown_pages()

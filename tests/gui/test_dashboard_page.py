@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 
 from intake_app.core.sla import Status
 from intake_app.gui.item_models.board_model import Column
-from intake_app.gui.main_window import MainWindow
 from intake_app.gui.pages.dashboard import DashboardPage, period_range
 from intake_app.gui.pages.import_page import ImportPage
 from intake_app.services.notifications import NotificationService
@@ -20,16 +19,6 @@ from intake_app.services.team import TeamService
 pytestmark = pytest.mark.gui
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
-
-
-@pytest.fixture
-def window(qtbot, ctx, prompts):
-    win = MainWindow(ctx, prompts)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.import_page.shutdown()
-    win.dashboard_page.shutdown()
 
 
 def cell(page: DashboardPage, event_name: str, column: Column) -> str:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.gui.main_window import MainWindow
 from intake_app.gui.pages.export_page import ExportPage, RowColumn
 from intake_app.services.imports import ImportService
 from intake_app.services.sla import SlaService
@@ -15,17 +14,6 @@ from intake_app.services.sla import SlaService
 pytestmark = pytest.mark.gui
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture
-def window(qtbot, ctx, prompts):
-    win = MainWindow(ctx, prompts)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.import_page.shutdown()
-    win.dashboard_page.shutdown()
-    win.export_page.shutdown()
 
 
 def imported(ctx, make_event) -> int:

@@ -17,15 +17,6 @@ pytestmark = pytest.mark.gui
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 
 
-@pytest.fixture
-def window(qtbot, ctx, prompts):
-    win = MainWindow(ctx, prompts)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.import_page.shutdown()
-
-
 def drop(window: MainWindow, path: Path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])

@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import QDate
 
-from intake_app.gui.main_window import MainWindow
 from intake_app.services.imports import ImportService
 from intake_app.services.reports import ReportService
 from intake_app.services.sla import SlaService
@@ -17,17 +16,6 @@ from intake_app.services.sla import SlaService
 pytestmark = pytest.mark.gui
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
-
-
-@pytest.fixture
-def window(qtbot, ctx, prompts):
-    win = MainWindow(ctx, prompts)
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.import_page.shutdown()
-    win.dashboard_page.shutdown()
-    win.export_page.shutdown()
 
 
 @pytest.fixture

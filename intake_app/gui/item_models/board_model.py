@@ -6,13 +6,13 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from intake_app.core.sla import StageStatus, Status, wall_clock_text
+from intake_app.gui.item_models.rows_model import AnyIndex, RowsTableModel
 from intake_app.services.sla import BoardRow
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -61,13 +61,7 @@ ESCALATED_COLOURS = ("#dc3545", "#ffffff")
 
 
 def status_text(row: BoardRow) -> str:
-    if row.reassign_suggested:
-        return f"{row.status.label} · reassign"
-    if row.reassigned and not row.state.current.done:
-        return f"{row.status.label} · reassigned"
-    if row.state.escalated:
-        return f"{row.status.label} · escalated"
-    return row.status.label
+    return f"{row.status.label} · {row.flag}" if row.flag else row.status.label
 
 
 def colours(row: BoardRow) -> tuple[str, str]:
@@ -88,28 +82,9 @@ def _local(row: BoardRow, moment: datetime | None) -> str:
     return f"{moment.astimezone(row.state.calendar.zone):%Y-%m-%d %H:%M}"
 
 
-class BoardModel(QAbstractTableModel):
+class BoardModel(RowsTableModel[BoardRow]):
     def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[BoardRow] = []
-
-    def set_rows(self, rows: list[BoardRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
-        return None
+        super().__init__([HEADERS[column] for column in Column])
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

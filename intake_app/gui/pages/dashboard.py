@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.core.errors import IntakeError
+from intake_app.core.periods import period_range
 from intake_app.core.sla import STAGE_PHRASES, AlertKind, Status
 from intake_app.gui.dialogs.sla_dialogs import CorrectStampDialog, HandOverDialog, ReasonDialog
 from intake_app.gui.item_models.board_model import (
@@ -46,6 +47,7 @@ from intake_app.gui.item_models.board_model import (
 from intake_app.gui.prompts import Prompts
 from intake_app.gui.tasks import Task, TaskRunner
 from intake_app.services.context import AppContext
+from intake_app.services.events import EventService
 from intake_app.services.notifications import NotificationRecord, NotificationService
 from intake_app.services.reports import ReportService
 from intake_app.services.sla import KIND_LABELS, BoardFilter, BoardRow, SlaService
@@ -63,24 +65,6 @@ KIND_MARK = {
     AlertKind.ESCALATION: "▲",
     AlertKind.REASSIGN: "⇄",
 }
-
-
-def _quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def period_range(code: str, today: date) -> tuple[date | None, date | None]:
-    """The event-end dates a period filter admits."""
-    if code == "30d":
-        return today - timedelta(days=30), today
-    if code == "quarter":
-        return _quarter_start(today), None
-    if code == "last_quarter":
-        end = _quarter_start(today) - timedelta(days=1)
-        return _quarter_start(end), end
-    if code == "year":
-        return date(today.year, 1, 1), None
-    return None, None
 
 
 class DashboardPage(QWidget):
@@ -295,9 +279,7 @@ class DashboardPage(QWidget):
 
     def reload_owners(self) -> None:
         current = self.owner_filter.currentData()
-        owners = sorted(
-            {row.event.owner for row in self.service.board(self.clock()) if row.event.owner}
-        )
+        owners = sorted({event.owner for event in EventService(self.ctx).list() if event.owner})
         self.owner_filter.blockSignals(True)
         self.owner_filter.clear()
         self.owner_filter.addItem("All owners", None)

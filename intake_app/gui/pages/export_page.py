@@ -13,14 +13,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSettings,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,18 +31,13 @@ from PySide6.QtWidgets import (
 
 from intake_app.core.errors import IntakeError
 from intake_app.core.export_rows import Excluded, ExportRow
+from intake_app.gui.item_models.rows_model import AnyIndex, RowsTableModel
 from intake_app.gui.prompts import Prompts
+from intake_app.gui.state import window_settings
 from intake_app.gui.tasks import Task, TaskRunner
-from intake_app.paths import user_config_dir
 from intake_app.services.context import AppContext
 from intake_app.services.events import EventService
 from intake_app.services.exports import ExportPreview, ExportResult, ExportService, file_names
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def _settings() -> QSettings:
-    return QSettings(str(user_config_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
 def _name(values: Any) -> str:
@@ -81,30 +69,11 @@ ROW_HEADERS = {
 }
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(RowsTableModel[ExportRow]):
     """The preview's rows (lazy: a 100,000-row export shows at once)."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[ExportRow] = []
-
-    def set_rows(self, rows: list[ExportRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(RowColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return ROW_HEADERS[RowColumn(section)]
-        return None
+        super().__init__([ROW_HEADERS[column] for column in RowColumn])
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -139,35 +108,16 @@ class RowsModel(QAbstractTableModel):
                 return ", ".join(reasons)
 
 
-class ExcludedModel(QAbstractTableModel):
+class ExcludedModel(RowsTableModel[Excluded]):
     HEADERS = ("Reason", "Name", "E-mail", "File", "Rows")
 
     def __init__(self) -> None:
-        super().__init__()
-        self.items: list[Excluded] = []
-
-    def set_items(self, items: list[Excluded]) -> None:
-        self.beginResetModel()
-        self.items = items
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+        super().__init__(self.HEADERS)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
-        item = self.items[index.row()]
+        item = self.rows[index.row()]
         lead = item.lead
         return (
             item.reason,
@@ -178,7 +128,7 @@ class ExcludedModel(QAbstractTableModel):
         )[index.column()]
 
 
-def _table(model: QAbstractTableModel, name: str) -> QTableView:
+def _table(model: RowsTableModel[Any], name: str) -> QTableView:
     table = QTableView()
     table.setObjectName(name)
     table.setModel(model)
@@ -304,7 +254,7 @@ class ExportPage(QWidget):
     def reload_events(self, select_id: int | None = None) -> None:
         current = select_id if select_id is not None else self.event_combo.currentData()
         if current is None:
-            current = _settings().value("export/event")
+            current = window_settings().value("export/event")
         events = EventService(self.ctx).list()
         self.event_combo.blockSignals(True)
         self.event_combo.clear()
@@ -323,7 +273,7 @@ class ExportPage(QWidget):
             self.event_combo.setCurrentIndex(index)
 
     def _restore(self) -> None:
-        settings = _settings()
+        settings = window_settings()
         for combo, key in (
             (self.profile_combo, "export/profile"),
             (self.format_combo, "export/format"),
@@ -340,7 +290,7 @@ class ExportPage(QWidget):
         self.errors_check.setChecked(str(settings.value("export/errors", "true")).lower() == "true")
 
     def _remember(self) -> None:
-        settings = _settings()
+        settings = window_settings()
         settings.setValue("export/event", self.event_combo.currentData())
         settings.setValue("export/profile", self.profile_combo.currentData())
         settings.setValue("export/format", self.format_combo.currentData())
@@ -362,7 +312,7 @@ class ExportPage(QWidget):
         if event_id is None:
             self.preview = None
             self.rows_model.set_rows([])
-            self.excluded_model.set_items([])
+            self.excluded_model.set_rows([])
             self.summary_label.setText("Create an event and import its leads first.")
             return
         if self._running:
@@ -390,7 +340,7 @@ class ExportPage(QWidget):
         assert isinstance(preview, ExportPreview)
         self.preview = preview
         self.rows_model.set_rows(preview.plan.rows)
-        self.excluded_model.set_items(preview.plan.excluded)
+        self.excluded_model.set_rows(preview.plan.excluded)
         self.tabs.setTabText(0, f"Rows ({len(preview.plan.rows):,})")
         self.tabs.setTabText(1, f"Left out ({len(preview.plan.excluded):,})")
         self.export_button.setEnabled(bool(preview.plan.rows))

@@ -9,7 +9,7 @@ reviewed".
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from PySide6.QtCharts import (
@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.core.errors import IntakeError
+from intake_app.core.periods import period_range
 from intake_app.core.reports import GROUPS, Chart, Report, Table, cell_text
 from intake_app.gui.prompts import Prompts
 from intake_app.services.context import AppContext
@@ -61,21 +62,8 @@ PERIODS = (
 FILE_FILTERS = "PDF (*.pdf);;Excel workbook (*.xlsx);;Web page (*.html);;CSV (*.csv)"
 
 
-def _quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
 def period_dates(code: str, today: date) -> tuple[date | None, date | None]:
-    if code == "12m":
-        return today - timedelta(days=365), today
-    if code == "quarter":
-        return _quarter_start(today), today
-    if code == "last_quarter":
-        end = _quarter_start(today) - timedelta(days=1)
-        return _quarter_start(end), end
-    if code == "year":
-        return date(today.year, 1, 1), today
-    return None, None
+    return period_range(code, today, up_to_today=True)
 
 
 def chart_view(chart: Chart) -> QChartView:
