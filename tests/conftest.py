@@ -16,6 +16,55 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests import pg_server as pg
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    reason = pg.unavailable_reason()
+    if reason is None:
+        return "database tests: SQLite and PostgreSQL (a throwaway server)"
+    return f"database tests: SQLite only ({reason})"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run PostgreSQL variants where they make sense and where a server can be started.
+
+    A test asking for ``db_path``, or marked ``sqlite_only``, inspects SQLite
+    itself: it has no PostgreSQL variant. Without PostgreSQL installed the variants are left out,
+    except on CI (``CI=true``), where they fail instead of passing silently.
+    """
+    missing = pg.unavailable_reason()
+    keep: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("backend") == "postgresql"
+        sqlite_only = "db_path" in getattr(item, "fixturenames", ()) or bool(
+            item.get_closest_marker("sqlite_only")
+        )
+        if on_postgres and (sqlite_only or (missing and os.environ.get("CI") != "true")):
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg.PostgresServer]:
+    """One PostgreSQL server for the session, started on first use."""
+    reason = pg.unavailable_reason()
+    if reason is not None:
+        pytest.fail(f"CI needs PostgreSQL for the database tests: {reason}")
+    server = pg.PostgresServer()
+    server.start()
+    try:
+        server.prepare_template()
+        yield server
+    finally:
+        server.stop()
+
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):

@@ -48,10 +48,14 @@ class MigrationState:
 
 
 def parse_url(url: str) -> URL:
+    """The URL as SQLAlchemy takes it; a plain ``postgresql://`` uses the psycopg 3 driver."""
     try:
-        return make_url(url)
+        parsed = make_url(url)
     except ArgumentError as exc:
         raise DatabaseError(f"Database URL {url!r} is not a valid SQLAlchemy URL.") from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
 
 
 def sqlite_file(url: URL) -> Path | None:

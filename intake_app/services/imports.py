@@ -677,18 +677,31 @@ def _insert_with_ids(
     if session.get_bind().dialect.name == "sqlite":
         start = int(session.scalar(select(func.max(table.c.id))) or 0)
         ids = list(range(start + 1, start + 1 + len(rows)))
-        # One executemany per set of columns: rows that leave a column out get its default.
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row, new_id in zip(rows, ids, strict=True):
             row["id"] = new_id
-            groups.setdefault(tuple(sorted(row)), []).append(row)
-        for group in groups.values():
-            session.execute(insert(table), group)
+        for group in _by_columns(rows).values():
+            session.execute(insert(table), [row for _at, row in group])
         return ids
-    result = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-    )
-    return [int(row_id) for row_id in result.scalars()]
+    ids = [0] * len(rows)
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    for group in _by_columns(rows).values():
+        result = session.execute(statement, [row for _at, row in group])
+        for (at, _row), row_id in zip(group, result.scalars(), strict=True):
+            ids[at] = int(row_id)
+    return ids
+
+
+def _by_columns(
+    rows: list[dict[str, Any]],
+) -> dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]]:
+    """Rows grouped by their set of columns, with their positions.
+
+    One ``executemany`` per group: rows that leave a column out get its default.
+    """
+    groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
+    for at, row in enumerate(rows):
+        groups.setdefault(tuple(sorted(row)), []).append((at, row))
+    return groups
 
 
 def _known_persons(

@@ -154,6 +154,7 @@ def test_invalid_url_is_refused() -> None:
 # ----------------------------------------------------------------- connections
 
 
+@pytest.mark.sqlite_only
 def test_session_connections_use_wal_and_foreign_keys(db: Database) -> None:
     with db.read() as session:
         assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
