@@ -22,7 +22,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,6 +34,8 @@ from intake_app.paths import migrations_dir
 log = logging.getLogger(__name__)
 
 _WRITE_OPTION = "intake_write"
+# The advisory lock key of "exclusive" write transactions on PostgreSQL ("INTK").
+PEOPLE_LOCK = 0x494E544B
 SQLITE_BUSY_TIMEOUT_S = 30
 
 
@@ -241,11 +243,22 @@ class Database:
                 raise _friendly(exc, self.display_name) from exc
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A session whose work commits as one transaction, or not at all."""
+    def write(self, *, exclusive: bool = False) -> Iterator[Session]:
+        """A session whose work commits as one transaction, or not at all.
+
+        ``exclusive`` is for work that decides who is a new person (imports, merges,
+        erasure): such transactions run one at a time, so two people importing the
+        same names at once cannot both create them. SQLite runs every write that
+        way already (``BEGIN IMMEDIATE``); on PostgreSQL the transaction waits for an
+        advisory lock, released when it commits or rolls back.
+        """
         with self._write() as session:
             try:
                 with session.begin():
+                    if exclusive and self.backend == "postgresql":
+                        session.execute(
+                            text("SELECT pg_advisory_xact_lock(:key)"), {"key": PEOPLE_LOCK}
+                        )
                     yield session
             except OperationalError as exc:
                 raise _friendly(exc, self.display_name) from exc

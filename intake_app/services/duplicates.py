@@ -234,7 +234,7 @@ class DuplicateService:
         unknown = chosen - set(COMPARED)
         if unknown:
             raise ValidationError(f"{', '.join(sorted(unknown))} cannot be chosen when merging.")
-        with self.ctx.db.write() as session:
+        with self.ctx.db.write(exclusive=True) as session:
             candidate = self._pending(session, candidate_id)
             keep = session.get(Lead, candidate.lead_id)
             drop = session.get(Lead, candidate.other_lead_id)
@@ -380,7 +380,7 @@ class DuplicateService:
 
     def unmerge(self, decision_id: int) -> None:
         """Put both leads (and people) back as they were before the merge."""
-        with self.ctx.db.write() as session:
+        with self.ctx.db.write(exclusive=True) as session:
             decision = session.get(MergeDecision, decision_id)
             if decision is None:
                 raise NotFoundError(f"There is no merge with id {decision_id}.")

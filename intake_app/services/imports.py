@@ -315,12 +315,16 @@ class ImportService:
 
     def previous_batch(self, event_id: int, sha256: str) -> ImportBatch | None:
         with self.ctx.db.read() as session:
-            return session.scalars(
-                select(ImportBatch)
-                .where(ImportBatch.event_id == event_id, ImportBatch.file_sha256 == sha256)
-                .where(ImportBatch.status == "committed")
-                .order_by(ImportBatch.imported_at)
-            ).first()
+            return _previous_batch(session, event_id, sha256)
+
+    @staticmethod
+    def _refuse_a_second_import(name: str, earlier: ImportBatch | None) -> None:
+        if earlier is not None:
+            raise ValidationError(
+                f"{name} was already imported into event {earlier.event_id} on"
+                f" {earlier.imported_at:%Y-%m-%d %H:%M} UTC (batch {earlier.id});"
+                " import it again with --force."
+            )
 
     def run(
         self,
@@ -352,13 +356,9 @@ class ImportService:
                 list=ListContext(_list_kind(preview, event_type), _session_minutes(preview, event)),
             )
         if not force:
-            earlier = self.previous_batch(event_id, preview.facts.sha256)
-            if earlier is not None:
-                raise ValidationError(
-                    f"{preview.path.name} was already imported into event {event_id} on"
-                    f" {earlier.imported_at:%Y-%m-%d %H:%M} UTC (batch {earlier.id});"
-                    " import it again with --force."
-                )
+            self._refuse_a_second_import(
+                preview.path.name, self.previous_batch(event_id, preview.facts.sha256)
+            )
 
         total = preview.record_count
         plan = plan_batch(
@@ -370,7 +370,11 @@ class ImportService:
             progress=lambda done, _t: progress(done, total * 2),
             cancel=cancel,
         )
-        with self.ctx.db.write() as session:
+        with self.ctx.db.write(exclusive=True) as session:
+            if not force:  # again: another program may have imported it meanwhile
+                self._refuse_a_second_import(
+                    preview.path.name, _previous_batch(session, event_id, preview.facts.sha256)
+                )
             summary = self._write(session, preview, event_id, plan, progress, cancel, total)
         summary = replace(summary, event_name=event_name)
         if save_mapping_as:
@@ -656,6 +660,15 @@ class ImportService:
         ]
         if rows:
             session.execute(insert(_table(DuplicateCandidate)), rows)
+
+
+def _previous_batch(session: Session, event_id: int, sha256: str) -> ImportBatch | None:
+    return session.scalars(
+        select(ImportBatch)
+        .where(ImportBatch.event_id == event_id, ImportBatch.file_sha256 == sha256)
+        .where(ImportBatch.status == "committed")
+        .order_by(ImportBatch.imported_at)
+    ).first()
 
 
 def _table(model: type[Any]) -> Table:
