@@ -37,8 +37,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     keep: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     for item in items:
-        callspec = getattr(item, "callspec", None)
-        on_postgres = callspec is not None and callspec.params.get("backend") == "postgresql"
+        on_postgres = item.get_closest_marker("postgresql") is not None
         sqlite_only = "db_path" in getattr(item, "fixturenames", ()) or bool(
             item.get_closest_marker("sqlite_only")
         )

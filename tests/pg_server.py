@@ -22,7 +22,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-ADMIN = "intake_admin"
+# The superuser: named like the test user (INTAKE_USER), as the database login is the user.
+ADMIN = "tester"
 TEMPLATE = "intake_template"
 
 

@@ -205,8 +205,11 @@ def cmd_team_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
         out.write("Nobody in the team yet; add people with 'intake team add'.\n")
         return EXIT_OK
     table(
-        ["ID", "Name", "Role", "E-mail", "Manager"],
-        [[str(m.id), m.name, m.role_label, m.email or "", m.manager or ""] for m in members],
+        ["ID", "Name", "Login", "Role", "E-mail", "Manager"],
+        [
+            [str(m.id), m.name, m.login or "", m.role_label, m.email or "", m.manager or ""]
+            for m in members
+        ],
         out,
     )
     return EXIT_OK
@@ -214,7 +217,7 @@ def cmd_team_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
 
 def cmd_team_add(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     member = TeamService(ctx).save(
-        args.name, role=args.role, email=args.email, manager=args.manager
+        args.name, role=args.role, email=args.email, manager=args.manager, login=args.login
     )
     if args.json:
         print_json(member.to_json(), out)
@@ -285,4 +288,10 @@ def add_commands(
     add.add_argument("--role", required=True, choices=list(ROLES))
     add.add_argument("--email", metavar="ADDRESS")
     add.add_argument("--manager", metavar="NAME", help="who escalations go to")
+    add.add_argument(
+        "--login",
+        metavar="LOGIN",
+        help="their login (INTAKE_USER, the OS login or the PostgreSQL login): their role"
+        " then decides what they may change",
+    )
     add.set_defaults(handler=cmd_team_add)

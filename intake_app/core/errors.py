@@ -25,3 +25,7 @@ class NotFoundError(IntakeError):
 
 class DatabaseError(IntakeError):
     """The database cannot be opened, upgraded or written."""
+
+
+class PermissionDeniedError(IntakeError):
+    """The user's role does not allow the action (in the app, or the database said no)."""

@@ -356,6 +356,9 @@ class TeamMember(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(MEDIUM), unique=True)
     email: Mapped[str | None] = mapped_column(String(MEDIUM))
+    # Who they are to the app: their login (``INTAKE_USER`` or the OS login; on
+    # PostgreSQL the database login, which the row-level security policies use).
+    login: Mapped[str | None] = mapped_column(String(MEDIUM), unique=True)
     # field_marketer, ops or manager
     role: Mapped[str] = mapped_column(String(SHORT))
     manager_id: Mapped[int | None] = mapped_column(

@@ -24,11 +24,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intake_app import APP_NAME
-from intake_app.core.errors import DatabaseError
+from intake_app.core.errors import DatabaseError, PermissionDeniedError
 from intake_app.paths import migrations_dir
 
 log = logging.getLogger(__name__)
@@ -241,6 +241,11 @@ class Database:
                 yield session
             except OperationalError as exc:
                 raise _friendly(exc, self.display_name) from exc
+            except DBAPIError as exc:
+                refusal = _refused(exc)
+                if refusal is None:
+                    raise
+                raise refusal from exc
 
     @contextmanager
     def write(self, *, exclusive: bool = False) -> Iterator[Session]:
@@ -262,9 +267,39 @@ class Database:
                     yield session
             except OperationalError as exc:
                 raise _friendly(exc, self.display_name) from exc
+            except DBAPIError as exc:
+                refusal = _refused(exc)
+                if refusal is None:
+                    raise
+                raise refusal from exc
+
+    def login(self) -> str | None:
+        """The database login on a server (PostgreSQL); None for SQLite, which has none."""
+        if self.backend != "postgresql":
+            return None
+        with self.read() as session:
+            return str(session.scalar(text("SELECT current_user")))
+
+    def server_version(self) -> str:
+        """What the server says it is, e.g. "PostgreSQL 15.18" or "SQLite 3.45.1"."""
+        if self.backend == "postgresql":
+            with self.read() as session:
+                version = str(session.scalar(text("SHOW server_version")))
+            return f"PostgreSQL {version.split()[0]}"
+        return f"SQLite {sqlite3.sqlite_version}"
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _refused(exc: DBAPIError) -> PermissionDeniedError | None:
+    """The database's own refusal (PostgreSQL roles and row-level security), in words."""
+    if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+        return None
+    detail = str(exc.orig).splitlines()[0]
+    return PermissionDeniedError(
+        f"The database refused: {detail}; your role does not allow this change."
+    )
 
 
 def _friendly(exc: OperationalError, name: str) -> DatabaseError:

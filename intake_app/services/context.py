@@ -27,4 +27,7 @@ def open_context(url: str, schema_dir: Path | str | None = None) -> AppContext:
     before the database file is touched.
     """
     schema = load_schema(schema_dir)
-    return AppContext(db=open_database(url), schema=schema, user=current_user())
+    db = open_database(url)
+    # On a team database the login is who the user is: the database enforces its
+    # roles on it, so the audit log names it too.
+    return AppContext(db=db, schema=schema, user=db.login() or current_user())

@@ -21,7 +21,7 @@ from intake_app.core.batch import merge_outcomes
 from intake_app.core.errors import NotFoundError, ValidationError
 from intake_app.db.base import utcnow
 from intake_app.db.models import DuplicateCandidate, Event, Lead, MergeDecision, Person, SourceRow
-from intake_app.services import audit
+from intake_app.services import access, audit
 from intake_app.services.context import AppContext
 from intake_app.services.leads import CANONICAL_COLUMNS
 
@@ -205,6 +205,7 @@ class DuplicateService:
 
     def keep_apart(self, candidate_id: int) -> None:
         """Not the same person: remembered, never proposed again."""
+        access.require_candidate(self.ctx, candidate_id, "decide duplicates of")
         with self.ctx.db.write() as session:
             candidate = self._pending(session, candidate_id)
             candidate.status = "kept_apart"
@@ -230,6 +231,7 @@ class DuplicateService:
             NotFoundError: no such candidate.
             ValidationError: it was decided already, or a field is not one to choose.
         """
+        access.require_candidate(self.ctx, candidate_id, "merge leads of")
         chosen = set(take_second or ())
         unknown = chosen - set(COMPARED)
         if unknown:

@@ -13,7 +13,7 @@ from intake_app.core.errors import NotFoundError, ValidationError
 from intake_app.core.events import EventDraft, EventInput, When, validate_event
 from intake_app.core.geo import country_name
 from intake_app.db.models import Event, ImportBatch, Lead
-from intake_app.services import audit
+from intake_app.services import access, audit
 from intake_app.services.context import AppContext
 
 
@@ -182,6 +182,7 @@ class EventService:
         return leads, batches
 
     def create(self, data: EventInput) -> EventRecord:
+        access.require_event_owner(self.ctx, data.owner)
         draft = validate_event(data, self.ctx.schema)
         with self.ctx.db.write() as session:
             event = Event(**_columns(draft), created_by=self.ctx.user)
@@ -229,6 +230,8 @@ class EventService:
             return self._record(event, leads.get(event_id, 0), batches.get(event_id, 0))
 
     def update(self, event_id: int, data: EventInput) -> EventRecord:
+        access.require_event(self.ctx, event_id, "edit")
+        access.require_event_owner(self.ctx, data.owner, "edit events")
         draft = validate_event(data, self.ctx.schema)
         with self.ctx.db.write() as session:
             event = session.get(Event, event_id)
@@ -259,6 +262,7 @@ class EventService:
             NotFoundError: no such event.
             ValidationError: the event has leads; they must not be lost.
         """
+        access.require_event(self.ctx, event_id, "delete")
         with self.ctx.db.write() as session:
             event = session.get(Event, event_id)
             if event is None:

@@ -34,7 +34,7 @@ from intake_app.core.export_rows import EventFacts, ExportLead, ExportPlan
 from intake_app.core.safe_csv import safe_cell
 from intake_app.db.base import utcnow
 from intake_app.db.models import Event, ExportedLead, ExportRun, ImportBatch, Lead, SlaStamp
-from intake_app.services import audit
+from intake_app.services import access, audit
 from intake_app.services.context import AppContext
 from intake_app.services.files import write_files_atomically
 from intake_app.services.leads import LeadService
@@ -246,6 +246,7 @@ class ExportService:
         encoding: Encoding = "utf-8",
     ) -> ExportResult:
         """Write the preview's files (CSV, or XLSX by ``out``'s suffix) and record the export."""
+        access.require_event(self.ctx, preview.event.id, "export")
         plan = preview.plan
         if not plan.rows and not plan.excluded:
             raise ValidationError(

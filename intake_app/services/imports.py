@@ -54,7 +54,7 @@ from intake_app.db.models import (
     Person,
     SourceRow,
 )
-from intake_app.services import audit
+from intake_app.services import access, audit
 from intake_app.services.context import AppContext
 from intake_app.services.sla import record_stamp
 from schemas import CorporateSchema, DedupeRules, EventType
@@ -344,6 +344,7 @@ class ImportService:
                 into this event before (unless ``force``).
             Cancelled: ``cancel`` was set; nothing was written.
         """
+        access.require_event(self.ctx, event_id, "import into")
         _check_mapping(preview.mappings, set(self.ctx.schema.target_names()))
         with self.ctx.db.read() as session:
             event = session.get(Event, event_id)

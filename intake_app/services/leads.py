@@ -18,7 +18,7 @@ from intake_app.core.normalise.contact import (
 from intake_app.core.normalise.people import fold
 from intake_app.core.normalise.picklists import match_picklist
 from intake_app.db.models import AuditEntry, Event, ImportBatch, Lead, SourceRow
-from intake_app.services import audit
+from intake_app.services import access, audit
 from intake_app.services.context import AppContext
 
 CANONICAL_COLUMNS = (
@@ -308,6 +308,7 @@ class LeadGridService:
             ValidationError: the value is not valid for the field.
             NotFoundError: a lead does not exist.
         """
+        access.require_leads(self.ctx, lead_ids, "edit leads of")
         value = self.check_value(field, text)
         edits: list[Edit] = []
         with self.ctx.db.write() as session:
@@ -340,6 +341,7 @@ class LeadGridService:
 
     def revert(self, edits: list[Edit]) -> None:
         """Put back what ``edits`` replaced (undo); audited as an undo."""
+        access.require_leads(self.ctx, [edit.lead_id for edit in edits], "edit leads of")
         with self.ctx.db.write() as session:
             for edit in edits:
                 lead = session.get(Lead, edit.lead_id)

@@ -20,7 +20,7 @@ from intake_app.core.errors import ValidationError
 from intake_app.core.lead_values import clean_text
 from intake_app.core.normalise.people import fold
 from intake_app.paths import personal_schema_dir
-from intake_app.services import audit
+from intake_app.services import access, audit
 from intake_app.services.context import AppContext
 from intake_app.services.files import replace_atomically
 from schemas import SCHEMA_FORMAT_VERSION, SchemaError, SlaPolicy, load_schema
@@ -54,6 +54,7 @@ class SchemaEditService:
 
     def add_value(self, picklist: str, value: str) -> None:
         """Add ``value`` to ``picklist`` (saved in the company's picklists.yaml)."""
+        access.require_admin(self.ctx, "change the company schema")
         clean = clean_text(value)
         values = self._picklist(picklist)
         if not clean:
@@ -68,6 +69,7 @@ class SchemaEditService:
 
     def add_synonym(self, picklist: str, value: str, synonym: str) -> None:
         """Teach that ``synonym`` means ``value`` of ``picklist`` (picklist_synonyms.yaml)."""
+        access.require_admin(self.ctx, "change the company schema")
         values = self._picklist(picklist)
         if value not in values:
             raise ValidationError(f"{value!r} is not a value of {picklist}.")
@@ -94,6 +96,7 @@ class SchemaEditService:
 
     def save_sla_policy(self, policy: SlaPolicy) -> None:
         """Save ``policy`` in the company's sla_policies.yaml (it replaces the one of its code)."""
+        access.require_admin(self.ctx, "change the SLA policies")
         try:
             checked = SlaPolicy.model_validate(policy.model_dump())
         except PydanticError as exc:

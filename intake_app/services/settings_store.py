@@ -13,7 +13,7 @@ from typing import Any, Literal
 from intake_app.core.errors import ValidationError
 from intake_app.core.lead_values import clean_text
 from intake_app.db.models import AppSetting
-from intake_app.services import audit
+from intake_app.services import access, audit
 from intake_app.services.context import AppContext
 
 PASSWORD_VARIABLE = "INTAKE_SMTP_PASSWORD"
@@ -55,6 +55,7 @@ class SettingsStore:
 
     def put(self, key: str, value: dict[str, Any], reason: str | None = None) -> None:
         """Replace the setting ``key``; the change is audited (with ``reason``, else the key)."""
+        access.require_admin(self.ctx, "change the shared settings")
         with self.ctx.db.write() as session:
             row = session.get(AppSetting, key)
             before = dict(row.value) if row else {}

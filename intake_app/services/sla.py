@@ -22,7 +22,7 @@ from intake_app.core.errors import NotFoundError, ValidationError
 from intake_app.core.lead_values import clean_text
 from intake_app.db.base import utcnow
 from intake_app.db.models import AuditEntry, Event, SlaStamp
-from intake_app.services import audit
+from intake_app.services import access, audit
 from intake_app.services.context import AppContext
 from intake_app.services.events import EventRecord, EventService
 from schemas import SlaPolicy
@@ -326,6 +326,7 @@ class SlaService:
 
     def hand_over(self, event_id: int, to: str, note: str | None = None) -> BoardRow:
         """Record that the leads went to the ops owner ``to`` (who becomes the ops owner)."""
+        access.require_event(self.ctx, event_id, "change the SLA stamps of")
         name = clean_text(to)
         if not name:
             raise ValidationError("Name the ops owner the leads are handed over to.", "to")
@@ -370,6 +371,7 @@ class SlaService:
 
     def mark_uploaded(self, event_id: int, note: str | None = None) -> BoardRow:
         """Record that the leads are in the MAP (uploaded outside the app's export)."""
+        access.require_event(self.ctx, event_id, "change the SLA stamps of")
         with self.ctx.db.write() as session:
             event, found = self._received(session, event_id)
             if "entered" in found:
@@ -392,6 +394,7 @@ class SlaService:
 
     def correct(self, event_id: int, kind: str, at: datetime, reason: str) -> BoardRow:
         """Put a stamp at a different moment (or add a missing one), with a reason."""
+        access.require_event(self.ctx, event_id, "change the SLA stamps of")
         why = self._reason(reason)
         self._kind(kind)
         if at.tzinfo is None:
@@ -428,6 +431,7 @@ class SlaService:
 
     def withdraw(self, event_id: int, kind: str, reason: str) -> BoardRow:
         """Take back a stamp that should not have been recorded, with a reason."""
+        access.require_event(self.ctx, event_id, "change the SLA stamps of")
         why = self._reason(reason)
         self._kind(kind)
         with self.ctx.db.write() as session:
@@ -464,6 +468,7 @@ class SlaService:
 
     def reassign(self, event_id: int, to: str, reason: str) -> BoardRow:
         """Give the event to another ops owner (the last step after an escalation)."""
+        access.require_admin(self.ctx, "reassign an event's ops owner")
         name = clean_text(to)
         if not name:
             raise ValidationError("Name the ops owner the event is reassigned to.", "to")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from intake_app.core.errors import NotFoundError, ValidationError
 from intake_app.core.lead_values import clean_text
 from intake_app.db.models import TeamMember
-from intake_app.services import audit
+from intake_app.services import access, audit
 from intake_app.services.context import AppContext
 
 ROLES = {"field_marketer": "Field marketer", "ops": "Marketing ops", "manager": "Manager"}
@@ -25,6 +25,7 @@ class MemberRecord:
     role: str
     manager: str | None
     active: bool
+    login: str | None = None
 
     @property
     def role_label(self) -> str:
@@ -38,6 +39,7 @@ class MemberRecord:
             "role": self.role,
             "manager": self.manager,
             "active": self.active,
+            "login": self.login,
         }
 
 
@@ -67,6 +69,7 @@ class TeamService:
                     member.role,
                     names.get(member.manager_id) if member.manager_id else None,
                     member.active,
+                    member.login,
                 )
                 for member in members
                 if (role is None or member.role == role) and (member.active or not active_only)
@@ -88,20 +91,39 @@ class TeamService:
         manager: str | None = None,
         active: bool = True,
         member_id: int | None = None,
+        login: str | None = None,
     ) -> MemberRecord:
-        """Add a member, or change the one with ``member_id``."""
+        """Add a member, or change the one with ``member_id``.
+
+        ``login`` is who they are to the app (``INTAKE_USER``, the OS login or the
+        PostgreSQL login): with it, their role decides what they may change.
+        """
+        access.require_admin(self.ctx, "change the team")
         clean = clean_text(name)
         if not clean:
             raise ValidationError("A team member needs a name.", "name")
         if role not in ROLES:
             raise ValidationError(f"{role!r} is not a role; use one of {', '.join(ROLES)}.", "role")
         address = _email(email)
+        user_login = clean_text(login or "") or None
+        if user_login is not None and (" " in user_login or len(user_login) > 63):
+            raise ValidationError(
+                f"{user_login!r} is not a login: one word, at most 63 characters.", "login"
+            )
         with self.ctx.db.write() as session:
             clash = session.scalar(
                 select(TeamMember).where(func.lower(TeamMember.name) == clean.lower())
             )
             if clash is not None and clash.id != member_id:
                 raise ValidationError(f"The team already has someone called {clash.name}.", "name")
+            if user_login is not None:
+                taken = session.scalar(
+                    select(TeamMember).where(func.lower(TeamMember.login) == user_login.lower())
+                )
+                if taken is not None and taken.id != member_id:
+                    raise ValidationError(
+                        f"The login {user_login} is {taken.name}'s already.", "login"
+                    )
             manager_id = self._manager_id(session, manager, clean)
             if member_id is None:
                 member = TeamMember(name=clean)
@@ -118,6 +140,7 @@ class TeamService:
             member.email = address
             member.manager_id = manager_id
             member.active = active
+            member.login = user_login
             session.flush()
             audit.record(
                 session,
@@ -129,10 +152,17 @@ class TeamService:
             )
             manager_name = clean_text(manager or "") or None
             return MemberRecord(
-                member.id, member.name, member.email, member.role, manager_name, member.active
+                member.id,
+                member.name,
+                member.email,
+                member.role,
+                manager_name,
+                member.active,
+                member.login,
             )
 
     def remove(self, member_id: int) -> None:
+        access.require_admin(self.ctx, "change the team")
         with self.ctx.db.write() as session:
             member = session.get(TeamMember, member_id)
             if member is None:
@@ -177,4 +207,5 @@ def _snapshot(member: TeamMember) -> dict[str, object]:
         "role": member.role,
         "manager_id": member.manager_id,
         "active": member.active,
+        "login": member.login,
     }

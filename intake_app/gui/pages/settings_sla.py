@@ -237,10 +237,19 @@ class TeamTab(QWidget):
             " an escalation copies their manager. Ops owners are offered when handing over."
         )
         intro.setWordWrap(True)
-        self.table = _table(["Name", "Role", "E-mail", "Manager", "Active"], "teamTable")
+        self.table = _table(["Name", "Login", "Role", "E-mail", "Manager", "Active"], "teamTable")
         self.name_edit = QLineEdit()
         self.name_edit.setAccessibleName("Name")
+        self.login_edit = QLineEdit()
+        self.login_edit.setAccessibleName("Login")
+        self.login_edit.setPlaceholderText("their login, e.g. dana")
+        self.login_edit.setToolTip(
+            "Who they are to the app: INTAKE_USER or their computer login, or their"
+            " PostgreSQL login on a team database. With it, their role decides what they"
+            " may change: field marketers their own events; ops and managers everything."
+        )
         self.role_combo = QComboBox()
+        self.role_combo.setAccessibleName("Role")
         for code, label in ROLES.items():
             self.role_combo.addItem(label, code)
         self.email_edit = QLineEdit()
@@ -256,6 +265,7 @@ class TeamTab(QWidget):
         form_box = QGroupBox("Person")
         form = QFormLayout(form_box)
         form.addRow("Name", self.name_edit)
+        form.addRow("Login", self.login_edit)
         form.addRow("Role", self.role_combo)
         form.addRow("E-mail", self.email_edit)
         form.addRow("Manager", self.manager_combo)
@@ -281,8 +291,8 @@ class TeamTab(QWidget):
         self.members = self.service.list()
         self.table.setRowCount(len(self.members))
         for row, member in enumerate(self.members):
-            cells = [member.name, member.role_label, member.email or "", member.manager or "",
-                     "yes" if member.active else "no"]  # fmt: skip
+            cells = [member.name, member.login or "", member.role_label, member.email or "",
+                     member.manager or "", "yes" if member.active else "no"]  # fmt: skip
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
             if member.id == select:
@@ -306,6 +316,7 @@ class TeamTab(QWidget):
             return
         self.editing = member.id
         self.name_edit.setText(member.name)
+        self.login_edit.setText(member.login or "")
         self.role_combo.setCurrentIndex(self.role_combo.findData(member.role))
         self.email_edit.setText(member.email or "")
         self.manager_combo.setCurrentIndex(max(self.manager_combo.findData(member.manager), 0))
@@ -316,6 +327,7 @@ class TeamTab(QWidget):
         self.table.clearSelection()
         self.editing = None
         self.name_edit.clear()
+        self.login_edit.clear()
         self.email_edit.clear()
         self.manager_combo.setCurrentIndex(0)
         self.active_check.setChecked(True)
@@ -331,6 +343,7 @@ class TeamTab(QWidget):
                 manager=self.manager_combo.currentData(),
                 active=self.active_check.isChecked(),
                 member_id=self.editing,
+                login=self.login_edit.text(),
             )
         except IntakeError as exc:
             self.prompts.error(self, "Team", str(exc))

@@ -41,8 +41,18 @@ def write_list(path: Path, people: range) -> None:
 
 def start_import(url: str, path: Path, event_id: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "intake_app", "--db", url, "import", str(path)]
-        + ["--event", str(event_id), "--json"],
+        [
+            sys.executable,
+            "-m",
+            "intake_app",
+            "--db",
+            url,
+            "import",
+            str(path),
+            "--event",
+            str(event_id),
+            "--json",
+        ],
         cwd=ROOT,
         env=os.environ.copy(),
         stdout=subprocess.PIPE,
@@ -67,7 +77,7 @@ def test_two_programs_importing_overlapping_lists_at_once(
             start_import(db_url, second, second_event),
         ]
         results = [program.communicate(timeout=300) for program in programs]
-        for program, (out, err) in zip(programs, results, strict=True):
+        for program, (_out, err) in zip(programs, results, strict=True):
             assert program.returncode == 0, err
         first_event = make_event(name="Booth, day 1 again").id
         second_event = make_event(name="Booth, day 2 again").id
