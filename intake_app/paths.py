@@ -4,10 +4,12 @@ Environment overrides (for tests, portable use and development):
 
 * ``INTAKE_DATA_DIR``: the folder for the default database and its backups.
 * ``INTAKE_CONFIG_DIR``: the folder for settings and window state.
+* ``INTAKE_DATABASE_URL``: the database, before the one chosen in Settings.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -69,9 +71,32 @@ def default_database_url() -> str:
     return f"sqlite:///{default_database_path().as_posix()}"
 
 
+DATABASE_CHOICE_FILE = "database.json"
+
+
+def saved_database_url() -> str | None:
+    """The team database chosen in Settings → Database, if one was (no password in it)."""
+    path = user_config_dir() / DATABASE_CHOICE_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    url = data.get("url") if isinstance(data, dict) else None
+    return url if isinstance(url, str) and url.strip() else None
+
+
 def resolve_database_url(option: str | None) -> str:
-    """``--db``, else ``INTAKE_DATABASE_URL``, else the SQLite file in the data folder."""
-    return option or os.environ.get("INTAKE_DATABASE_URL") or default_database_url()
+    """The database to open.
+
+    ``--db``, else ``INTAKE_DATABASE_URL``, else the database chosen in Settings,
+    else the SQLite file in the data folder.
+    """
+    return (
+        option
+        or os.environ.get("INTAKE_DATABASE_URL")
+        or saved_database_url()
+        or default_database_url()
+    )
 
 
 COMPANY_SCHEMA_FOLDER = "company-schema"

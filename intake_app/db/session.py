@@ -37,6 +37,11 @@ _WRITE_OPTION = "intake_write"
 # The advisory lock key of "exclusive" write transactions on PostgreSQL ("INTK").
 PEOPLE_LOCK = 0x494E544B
 SQLITE_BUSY_TIMEOUT_S = 30
+PG_CONNECT_TIMEOUT_S = 10
+
+
+def is_pg(url: URL) -> bool:
+    return url.get_backend_name() == "postgresql"
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,10 @@ def describe_url(url: URL) -> str:
             return str(Path("~") / path.resolve().relative_to(Path.home()))
         except ValueError:  # not below the home folder
             return str(path)
+    if url.host:  # a server: "intake on db-server:5432 as dana", never the password
+        where = f"{url.host}:{url.port}" if url.port else url.host
+        login = f" as {url.username}" if url.username else ""
+        return f"{url.database or '(default database)'} on {where}{login}"
     return url.render_as_string(hide_password=True)
 
 
@@ -122,7 +131,12 @@ def create_db_engine(url: str | URL) -> Engine:
             engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
             _install_sqlite_hooks(engine, is_file=path is not None)
         else:
-            engine = create_engine(parsed, pool_pre_ping=True)
+            # A dropped connection (server restart, laptop asleep) is replaced before
+            # use; an unreachable server fails in seconds, not minutes.
+            connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT_S} if is_pg(parsed) else {}
+            engine = create_engine(
+                parsed, pool_pre_ping=True, pool_recycle=1800, connect_args=connect_args
+            )
     except (ArgumentError, ImportError) as exc:
         raise DatabaseError(f"Cannot use database {describe_url(parsed)}: {exc}.") from exc
     return engine

@@ -1,4 +1,4 @@
-"""Settings: the company schema (picklists, synonyms, SLA policies), the team, SLA e-mail.
+"""Settings: the company schema (picklists, synonyms, SLA policies), the team, SLA e-mail, the database.
 
 Picklist values and the spellings that mean them are the part of the corporate
 schema that changes most: a new industry, "Cyber Defence" meaning Technology.
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.core.errors import IntakeError
+from intake_app.gui.pages.settings_database import DatabaseTab
 from intake_app.gui.pages.settings_sla import EmailTab, ReportsTab, SlaPoliciesTab, TeamTab
 from intake_app.gui.prompts import Prompts
 from intake_app.paths import personal_schema_dir
@@ -133,6 +134,7 @@ class SettingsPage(QWidget):
         self.team_tab = TeamTab(ctx, prompts)
         self.email_tab = EmailTab(ctx, prompts)
         self.reports_tab = ReportsTab(ctx, prompts)
+        self.database_tab = DatabaseTab(ctx, prompts)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settingsTabs")
         self.tabs.addTab(schema_tab, "&Picklists")
@@ -140,11 +142,14 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.team_tab, "&Team")
         self.tabs.addTab(self.email_tab, "&E-mail")
         self.tabs.addTab(self.reports_tab, "&Reports")
+        self.tabs.addTab(self.database_tab, "&Database")
         self.policies_tab.changed.connect(self._policy_changed)
         self.team_tab.changed.connect(lambda _message: self.team_changed.emit())
         self.team_tab.changed.connect(self.status_message.emit)
         self.email_tab.changed.connect(self.status_message.emit)
         self.reports_tab.changed.connect(self.status_message.emit)
+        self.database_tab.changed.connect(self.status_message.emit)
+        self.team_tab.changed.connect(lambda _message: self.database_tab.load())
         self.reports_tab.changed.connect(lambda _message: self.governance_changed.emit())
         self.team_tab.changed.connect(lambda _message: self.reports_tab.load())
 
@@ -221,6 +226,7 @@ class SettingsPage(QWidget):
 
     def shutdown(self) -> None:
         self.email_tab.shutdown()
+        self.database_tab.shutdown()
 
     def _changed(self, message: str, select: str) -> None:
         self.refresh(select=select.strip())
