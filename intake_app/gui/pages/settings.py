@@ -1,4 +1,4 @@
-"""Settings: the company schema (picklists, synonyms, SLA policies), the team, SLA e-mail, the database.
+"""Settings: the company schema (picklists, synonyms, SLA policies), team, e-mail, database.
 
 Picklist values and the spellings that mean them are the part of the corporate
 schema that changes most: a new industry, "Cyber Defence" meaning Technology.

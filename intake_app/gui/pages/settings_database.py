@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.core.errors import IntakeError
+from intake_app.db.session import describe_url, parse_url
 from intake_app.gui.prompts import Prompts
 from intake_app.gui.tasks import Task, TaskRunner
-from intake_app.db.session import describe_url, parse_url
 from intake_app.paths import default_database_url, saved_database_url
 from intake_app.services import connection
 from intake_app.services.context import AppContext
