@@ -76,7 +76,8 @@ def _postgresql_roles() -> None:
         LANGUAGE sql STABLE AS $$
             SELECT EXISTS (
                 SELECT 1 FROM team_members m
-                WHERE m.login = current_user AND m.name = owner_name AND m.active
+                WHERE lower(m.login) = lower(current_user::text)
+                  AND lower(m.name) = lower(btrim(owner_name)) AND m.active
             )
         $$
         """
