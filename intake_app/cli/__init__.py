@@ -21,6 +21,7 @@ from importers.profiles import ProfileError
 from intake_app import APP_NAME, __version__
 from intake_app.cli import export as export_commands
 from intake_app.cli import report as report_commands
+from intake_app.cli import samples as sample_commands
 from intake_app.cli import sla as sla_commands
 from intake_app.cli.output import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from intake_app.cli.output import print_json as _print_json
@@ -459,6 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     sla_commands.add_commands(commands, json_flag)
     export_commands.add_commands(commands, json_flag)
     report_commands.add_commands(commands, json_flag)
+    sample_commands.add_commands(commands, json_flag)
     return parser
 
 

@@ -437,3 +437,30 @@ def alerts(sla: EventSla) -> list[Alert]:
             if moment is not None and sla.now >= moment:
                 found.append(Alert(kind, stage.stage, moment))
     return found
+
+
+def _amount(stage: SlaStage) -> str:
+    number = f"{stage.amount:g}"
+    if stage.unit == "hours":
+        return f"{number} hour{'s' if stage.amount != 1 else ''}"
+    return f"{number} business day{'s' if stage.amount != 1 else ''}"
+
+
+def describe_policy(policy: SlaPolicy) -> str:
+    """A policy in one paragraph, as the help and the event form tell it."""
+    parts = []
+    for at, stage in enumerate(policy.stages):
+        start = "the event's end" if at == 0 else "the handover"
+        parts.append(f"{STAGE_PHRASES[stage.name]} within {_amount(stage)} of {start}")
+    calendar = {
+        "event_country": "weekends and the public holidays of the event's country",
+        "none": "weekends only",
+    }.get(policy.holiday_calendar, f"weekends and the public holidays of {policy.holiday_calendar}")
+    text = "; then ".join(parts)
+    return (
+        f"{text[0].upper()}{text[1:]}. A reminder comes when"
+        f" {policy.reminder_when_left:.0%} of a stage's time is left; a stage"
+        f" {policy.escalate_after_business_days:g} business day(s) late is escalated to the"
+        f" owner's manager, and after {policy.reassign_after_business_days:g}, reassigning is"
+        f" suggested. Business days skip {calendar}."
+    )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -17,6 +18,7 @@ from intake_app import APP_ID, APP_NAME, __version__
 from intake_app.core.errors import IntakeError
 from intake_app.gui.main_window import MainWindow
 from intake_app.gui.tasks import MainThreadGarbageCollector
+from intake_app.gui.theme import apply_theme, follow_system
 from intake_app.paths import resolve_database_url, resolve_schema_dir, resource, user_data_dir
 from intake_app.services.context import AppContext, open_context
 from schemas import SchemaError
@@ -36,9 +38,8 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     icon = resource("icons", "app.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    style = resource("styles", "app.qss")
-    if style.exists():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    apply_theme(app)
+    follow_system(app)
     return app
 
 
@@ -76,6 +77,7 @@ def run_gui(db_url: str, schema_dir: str | Path | None = None) -> int:
     collector = MainThreadGarbageCollector(app)
     window = MainWindow(ctx)
     window.show()
+    QTimer.singleShot(0, window.maybe_welcome)
     try:
         return app.exec()
     finally:

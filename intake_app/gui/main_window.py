@@ -5,19 +5,34 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QSystemTrayIcon,
+    QVBoxLayout,
     QWidget,
 )
 
 from intake_app import APP_NAME, __version__
+from intake_app.core.errors import IntakeError
+from intake_app.gui.dialogs.help import HelpDialog, ShortcutsDialog, shortcut_rows
+from intake_app.gui.dialogs.welcome import WelcomeChoice, WelcomeDialog
 from intake_app.gui.pages.dashboard import DashboardPage
 from intake_app.gui.pages.duplicates import DuplicatesPage
 from intake_app.gui.pages.events import EventsPage
@@ -28,8 +43,11 @@ from intake_app.gui.pages.reports import ReportsPage
 from intake_app.gui.pages.settings import SettingsPage
 from intake_app.gui.prompts import Prompts
 from intake_app.gui.state import window_settings
+from intake_app.gui.theme import THEMES, apply_theme, chosen_theme, save_theme
 from intake_app.services.context import AppContext
+from intake_app.services.events import EventService
 from intake_app.services.notifications import NotificationRecord
+from intake_app.services.samples import SampleService
 
 NAVIGATION = (
     "dashboard", "events", "import", "leads", "duplicates", "reports", "export", "settings",
@@ -81,20 +99,54 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
 
+        self.sample_banner = QFrame()
+        self.sample_banner.setObjectName("sampleBanner")
+        banner = QHBoxLayout(self.sample_banner)
+        banner.setContentsMargins(12, 6, 12, 6)
+        banner_text = QLabel(
+            "<b>Sample data is loaded.</b> The “(sample)” events and their people are"
+            " fictional: try anything on them."
+        )
+        self.remove_samples_button = QPushButton("Remove sample data")
+        self.remove_samples_button.setToolTip(
+            "Remove the sample events with their leads, people, merges, stamps and exports"
+        )
+        banner.addWidget(banner_text, 1)
+        banner.addWidget(self.remove_samples_button)
+        self.remove_samples_button.clicked.connect(self.remove_samples)
+
         central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.sample_banner)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
         self.setCentralWidget(central)
 
         self.database_label = QLabel(f"Database: {ctx.db.display_name}")
         self.database_label.setObjectName("databaseLabel")
         self.database_label.setToolTip(f"{ctx.db.backend} database in use")
         self.user_label = QLabel(f"User: {ctx.user}")
+        self.event_label = QLabel()
+        self.event_label.setObjectName("currentEventLabel")
+        self.event_label.setToolTip("The event selected on the Events page: files dropped go there")
+        self.work_label = QLabel()
+        self.work_label.setObjectName("backgroundWorkLabel")
+        self.work_label.setToolTip("Work running in the background")
+        self.statusBar().addPermanentWidget(self.work_label)
+        self.statusBar().addPermanentWidget(self.event_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.database_label)
+        self.import_page.work.connect(self._show_work)
+        self.events_page.table.selectionModel().selectionChanged.connect(
+            lambda *_args: self._show_current_event()
+        )
+        self.events_page.events_changed.connect(self._refresh_samples)
         self.events_page.status_message.connect(self._flash)
         self.import_page.status_message.connect(self._flash)
         self.events_page.events_changed.connect(self.import_page.reload_events)
@@ -143,6 +195,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.show_page("events")
         self._restore_state()
+        self._refresh_samples()
+        self._show_current_event()
 
     def _notify(self, notes: list[NotificationRecord]) -> None:
         """New SLA alerts: the tray (where the desktop has one) and the status bar."""
@@ -204,11 +258,151 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(refresh)
 
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_actions = QActionGroup(self)
+        for code, label in THEMES.items():
+            theme = QAction(label, self, checkable=True)
+            theme.setData(code)
+            theme.setChecked(code == chosen_theme())
+            theme.triggered.connect(lambda _checked=False, c=code: self.set_theme(c))
+            self.theme_actions.addAction(theme)
+            theme_menu.addAction(theme)
+
         help_menu = self.menuBar().addMenu("&Help")
+        screen_help = QAction("&Help for this screen", self)
+        screen_help.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        screen_help.triggered.connect(self.show_help)
+        help_menu.addAction(screen_help)
+        shortcuts = QAction("&Keyboard shortcuts", self)
+        shortcuts.setShortcut(QKeySequence("Ctrl+/"))
+        shortcuts.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(shortcuts)
+        welcome = QAction("&Welcome…", self)
+        welcome.triggered.connect(self.show_welcome)
+        help_menu.addAction(welcome)
+        help_menu.addSeparator()
+        self.load_samples_action = QAction("&Load sample data", self)
+        self.load_samples_action.triggered.connect(self.load_samples)
+        help_menu.addAction(self.load_samples_action)
+        self.remove_samples_action = QAction("&Remove sample data", self)
+        self.remove_samples_action.triggered.connect(self.remove_samples)
+        help_menu.addAction(self.remove_samples_action)
+        help_menu.addSeparator()
         about = QAction(f"&About {APP_NAME}", self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    # ------------------------------------------------------------ first run, help, samples
+
+    def maybe_welcome(self) -> None:
+        """At a start with no events (the first one), the welcome, unless turned off."""
+        wanted = window_settings().value("welcome/show_at_start", True)
+        if str(wanted).lower() in ("false", "0"):
+            return
+        if EventService(self.ctx).list():
+            return
+        self.show_welcome()
+
+    def show_welcome(self) -> WelcomeChoice:
+        wanted = str(window_settings().value("welcome/show_at_start", True)).lower()
+        dialog = WelcomeDialog(
+            samples_loaded=SampleService(self.ctx).loaded(),
+            show_at_start=wanted not in ("false", "0"),
+            parent=self,
+        )
+        self.welcome_dialog = dialog  # reachable from tests while it is open
+        dialog.exec()
+        dialog.deleteLater()
+        settings = window_settings()
+        settings.setValue("welcome/show_at_start", dialog.show_check.isChecked())
+        settings.sync()
+        if dialog.choice is WelcomeChoice.SAMPLES:
+            self.load_samples()
+        elif dialog.choice is WelcomeChoice.OWN_EVENT:
+            self._new_event()
+        return dialog.choice
+
+    def load_samples(self) -> None:
+        """Load the sample events, then open the import wizard on the badge scan."""
+        service = SampleService(self.ctx)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            made = service.create()
+        except IntakeError as exc:
+            QGuiApplication.restoreOverrideCursor()
+            self.prompts.error(self, "Sample data", str(exc))
+            return
+        QGuiApplication.restoreOverrideCursor()
+        self.events_page.refresh()
+        self.events_page.events_changed.emit()
+        self.dashboard_page.events_changed()
+        self.duplicates_page.mark_stale()
+        self._refresh_samples()
+        if made.to_import:
+            path, event_id = made.to_import[0]
+            self.events_page.select_event(event_id)
+            self.import_file(path)
+            self._flash(
+                f"Sample data loaded. Import {path.name} into its event: check the mapping,"
+                " then Next."
+            )
+
+    def remove_samples(self) -> None:
+        if not self.prompts.confirm(
+            self,
+            "Remove sample data",
+            "Remove the sample events with their leads, the sample people, their merges,"
+            " SLA stamps and exports? Your own events are not touched.",
+            "Remove",
+        ):
+            return
+        try:
+            removal = SampleService(self.ctx).remove()
+        except IntakeError as exc:
+            self.prompts.error(self, "Sample data", str(exc))
+            return
+        self.import_page.reset()
+        self.events_page.refresh()
+        self.events_page.events_changed.emit()
+        self.dashboard_page.events_changed()
+        self.duplicates_page.mark_stale()
+        self.reports_page.mark_stale()
+        self._refresh_samples()
+        self._flash(removal.describe())
+
+    def _refresh_samples(self) -> None:
+        loaded = SampleService(self.ctx).loaded()
+        self.sample_banner.setVisible(loaded)
+        if hasattr(self, "load_samples_action"):
+            self.load_samples_action.setEnabled(not loaded)
+            self.remove_samples_action.setEnabled(loaded)
+
+    def show_help(self) -> None:
+        dialog = HelpDialog(self.ctx.schema, self.current_page_key(), self)
+        self.help_dialog = dialog  # reachable from tests while it is open
+        dialog.exec()
+        dialog.deleteLater()
+
+    def show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(shortcut_rows(self, self.pages), self)
+        self.shortcuts_dialog = dialog
+        dialog.exec()
+        dialog.deleteLater()
+
+    def set_theme(self, choice: str) -> None:
+        save_theme(choice)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, choice)
+
+    def _show_work(self, text: str) -> None:
+        self.work_label.setText(text)
+
+    def _show_current_event(self) -> None:
+        record = self.events_page.selected_record()
+        self.event_label.setText(f"Event: {record.name}" if record else "")
 
     def show_page(self, key: str) -> None:
         self.nav.setCurrentRow(NAVIGATION.index(key))

@@ -101,6 +101,8 @@ class ImportPage(QWidget):
 
     imported = Signal(object)
     status_message = Signal(str)
+    # What runs in the background, for the status bar ("" when nothing does).
+    work = Signal(str)
 
     STEP_FILE, STEP_MAPPING, STEP_PREVIEW, STEP_RUN = range(4)
 
@@ -381,14 +383,18 @@ class ImportPage(QWidget):
         self.task.signals.failed.connect(self._read_failed)
         self.runner.start(self.task)
         self.status_message.emit(f"Reading {path.name}…")
+        self.work.emit(f"Reading {path.name}…")
 
     def _read_progress(self, done: int, total: int) -> None:
         if total:
             self.read_progress.setRange(0, total)
             self.read_progress.setValue(done)
+            if self.path is not None:
+                self.work.emit(f"Reading {self.path.name}… {100 * done // total} %")
 
     def _read_failed(self, exc: BaseException) -> None:
         self.task = None
+        self.work.emit("")
         self.read_progress.hide()
         message = str(exc) if isinstance(exc, _USER_ERRORS) else f"Unexpected error: {exc}"
         if isinstance(exc, Cancelled):
@@ -399,6 +405,7 @@ class ImportPage(QWidget):
 
     def _preview_ready(self, preview: ImportPreview) -> None:
         self.task = None
+        self.work.emit("")
         self.read_progress.hide()
         self.preview = preview
         self._fill_mapping(preview)
@@ -575,11 +582,14 @@ class ImportPage(QWidget):
         self.task.signals.finished.connect(self._import_done)
         self.task.signals.failed.connect(self._import_failed)
         self.runner.start(self.task)
+        self.work.emit(f"Importing {preview.path.name}…")
 
     def _run_progress(self, done: int, total: int) -> None:
         if total:
             self.run_progress.setRange(0, total)
             self.run_progress.setValue(done)
+            if self.preview is not None:
+                self.work.emit(f"Importing {self.preview.path.name}… {100 * done // total} %")
 
     def cancel(self) -> None:
         if self.task is not None:
@@ -588,6 +598,7 @@ class ImportPage(QWidget):
             self.run_label.setText("Cancelling…")
 
     def _finish_run(self) -> None:
+        self.work.emit("")
         self.run_progress.hide()
         self.cancel_button.hide()
         self.again_button.show()

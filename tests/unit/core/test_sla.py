@@ -280,3 +280,18 @@ def test_deadline_never_lands_on_a_day_off() -> None:
         day = due.date() - timedelta(days=1) if due.time() == datetime.min.time() else due.date()
         assert calendar.is_business_day(day), (days, due)
         assert due - start.astimezone(ZoneInfo(NY)) >= timedelta(days=days)
+
+
+def test_a_policy_is_told_in_words() -> None:
+    from intake_app.core.sla import describe_policy
+    from schemas import load_schema
+
+    policy = load_schema(None).sla_policy("in-person")
+    assert policy is not None
+    assert describe_policy(policy) == (
+        "Hand over to ops within 2 business days of the event's end; then enter into the MAP"
+        " within 1 business day of the handover. A reminder comes when 25% of a stage's time is"
+        " left; a stage 1 business day(s) late is escalated to the owner's manager, and after 2,"
+        " reassigning is suggested. Business days skip weekends and the public holidays of the"
+        " event's country."
+    )
