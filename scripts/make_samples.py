@@ -139,9 +139,11 @@ def badge_scans() -> None:
 
 def webinar() -> None:
     rng = random.Random(7)
-    header = ["Attended", "User Name (Original Name)", "First Name", "Last Name", "Email",
-              "Phone", "Registration Time", "Approval Status", "Join Time", "Leave Time",
-              "Time in Session (minutes)", "Is Guest", "Job Title", "Country/Region Name"]  # fmt: skip
+    header = [
+        "Attended", "User Name (Original Name)", "First Name", "Last Name", "Email", "Phone",
+        "Registration Time", "Approval Status", "Join Time", "Leave Time",
+        "Time in Session (minutes)", "Is Guest", "Job Title", "Country/Region Name",
+    ]  # fmt: skip
     attendees = []
     chosen = PEOPLE[::2] + PEOPLE[1:12:3]
     for at, (first, last, company, title, country, _city) in enumerate(chosen):
