@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from intake_app.gui.pages.export_page import ExportPage, RowColumn
 from intake_app.services.imports import ImportService
@@ -98,3 +99,25 @@ def test_without_events_the_page_says_what_to_do(qtbot, window):
     page.reload_events()
     assert "Create an event" in page.summary_label.text()
     assert not page.export_button.isEnabled()
+
+
+def test_the_export_button_asks_where_and_writes(
+    qtbot, window, ctx, make_event, tmp_path, monkeypatch
+):
+    event_id = imported(ctx, make_event)
+    window.events_page.events_changed.emit()
+    window.show_page("export")
+    page = window.export_page
+    page.select_event(event_id)
+    wait_preview(qtbot, page)
+    asked = []
+
+    def save_as(_parent, title, suggested, kinds):
+        asked.append((title, Path(suggested).name, kinds))
+        return str(tmp_path / "chosen"), kinds
+
+    monkeypatch.setattr("intake_app.gui.pages.export_page.QFileDialog.getSaveFileName", save_as)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)  # as a person does
+    assert asked and asked[0][0] == "Export leads"
+    assert (tmp_path / "chosen.csv").is_file()  # the suffix added to a bare name
+    assert page.last_result is not None

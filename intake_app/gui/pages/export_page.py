@@ -246,7 +246,7 @@ class ExportPage(QWidget):
         self.only_new.toggled.connect(lambda _on: self.refresh())
         self.protected.toggled.connect(lambda _on: self.refresh())
         self.format_combo.currentIndexChanged.connect(lambda _i: self._show_summary())
-        self.export_button.clicked.connect(self.export)
+        self.export_button.clicked.connect(lambda _checked=False: self.export())
         self.reload_events()
 
     # ------------------------------------------------------------ choices
