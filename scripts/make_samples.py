@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import random
+import unicodedata
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[1] / "resources" / "samples"
@@ -78,7 +79,8 @@ NOTES = [
 
 
 def slug(text: str) -> str:
-    keep = "".join(ch for ch in text.lower() if ch.isalnum() or ch in " -")
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    keep = "".join(ch for ch in plain.lower() if ch.isalnum() or ch in " -")
     return keep.replace(" ", "").replace("-", "")
 
 

@@ -4,7 +4,7 @@ On SQLite the app is the only guard: the user is ``INTAKE_USER`` or the OS login
 found in the team directory by their login. Nobody found (or no team at all) is
 the single user of their own file, with every right. On PostgreSQL the database
 login decides, and the database enforces the same rules itself (roles and
-row-level security from migration 0007); the checks here only make its refusals
+row-level security from migration 0006); the checks here only make its refusals
 arrive early and as one clear sentence.
 """
 

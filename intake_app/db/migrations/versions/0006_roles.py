@@ -7,7 +7,7 @@ they cannot change the team, the shared settings or the audit log. Marketing ops
 migrations, is not bound by the policies. SQLite has no roles: there the app
 applies the same rules (``intake_app.services.access``).
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-01
 """
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0005"  # 0006 comes with the privacy branch
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
