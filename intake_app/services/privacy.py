@@ -561,11 +561,12 @@ class PrivacyService:
 
     def _plan(self, session: Session, found: _Found, key: str | None) -> ErasurePlan:
         event_ids = sorted({lead.event_id for lead in found.leads})
-        names = dict(
-            session.execute(select(Event.id, Event.name).where(Event.id.in_(event_ids)))
-            .tuples()
-            .all()
-        )
+        names = {
+            int(event_id): str(name)
+            for event_id, name in session.execute(
+                select(Event.id, Event.name).where(Event.id.in_(event_ids))
+            )
+        }
         people = []
         for person in found.persons:
             lead = next((x for x in found.leads if x.person_id == person.id), None)
