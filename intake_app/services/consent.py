@@ -18,7 +18,8 @@ same event adds its rows to the lead, hence one source per file row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -33,33 +34,53 @@ CONSENT_FIELDS = frozenset({"consent", "consent_at", "consent_text"})
 _CHUNK = 500
 
 
+@dataclass(frozen=True)
+class _Batch:
+    file_name: str
+    headings: dict[str, str]  # consent target -> the source heading mapped to it
+    imported_at: Any
+    imported_by: str
+
+
+def _batches(session: Session, ids: Iterable[int]) -> dict[int, _Batch]:
+    """Each batch's file, time and consent columns, read once (not once per row)."""
+    found: dict[int, _Batch] = {}
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), _CHUNK):
+        part = ordered[start : start + _CHUNK]
+        for batch_id, file_name, mapping, at, by in session.execute(
+            select(
+                ImportBatch.id,
+                ImportBatch.file_name,
+                ImportBatch.mapping,
+                ImportBatch.imported_at,
+                ImportBatch.imported_by,
+            ).where(ImportBatch.id.in_(part))
+        ):
+            headings = {
+                str(target): str(heading)
+                for heading, target in (mapping or {}).items()
+                if target in CONSENT_TARGETS
+            }
+            found[batch_id] = _Batch(file_name, headings, at, by)
+    return found
+
+
 def _source(
-    numbers: list[Any],
-    raw: dict[str, Any],
-    sheet: str | None,
-    batch_id: int,
-    file_name: str,
-    mapping: dict[str, Any],
-    imported_at: Any,
-    imported_by: str,
+    numbers: list[Any], raw: dict[str, Any], sheet: str | None, batch_id: int, batch: _Batch
 ) -> dict[str, Any]:
-    headings = {
-        str(target): str(heading)
-        for heading, target in (mapping or {}).items()
-        if target in CONSENT_TARGETS
-    }
     values = [
-        {"field": target, "column": headings[target], "raw": (raw or {}).get(target)}
+        {"field": target, "column": batch.headings[target], "raw": (raw or {}).get(target)}
         for target in CONSENT_TARGETS
-        if target in headings
+        if target in batch.headings
     ]
     return {
-        "file": file_name,
+        "file": batch.file_name,
         "batch_id": batch_id,
         "sheet": sheet,
         "rows": sorted(int(n) for n in numbers or []),
-        "imported_at": audit.plain(imported_at),
-        "imported_by": imported_by,
+        "imported_at": audit.plain(batch.imported_at),
+        "imported_by": batch.imported_by,
         # Empty: the file had no consent column, so the import left consent unknown.
         "values": values,
     }
@@ -72,11 +93,7 @@ def _rows_query() -> Select[Any]:
             SourceRow.row_numbers,
             SourceRow.raw,
             SourceRow.sheet,
-            ImportBatch.id,
-            ImportBatch.file_name,
-            ImportBatch.mapping,
-            ImportBatch.imported_at,
-            ImportBatch.imported_by,
+            SourceRow.batch_id,
         )
         .join(ImportBatch, ImportBatch.id == SourceRow.batch_id)
         .order_by(ImportBatch.imported_at, ImportBatch.id, SourceRow.id)
@@ -99,19 +116,18 @@ def _changes_query() -> Select[Any]:
 
 
 def _collect(
-    rows: Iterable[Any], changes: Iterable[Any], wanted: set[int] | None
+    session: Session, rows: Sequence[Any], changes: Iterable[Any], wanted: set[int] | None
 ) -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = {}
 
     def entry(lead_id: int) -> dict[str, Any]:
         return found.setdefault(lead_id, {"sources": [], "changes": []})
 
-    for lead_id, numbers, raw, sheet, batch_id, file_name, mapping, at, by in rows:
+    batches = _batches(session, {row[4] for row in rows})
+    for lead_id, numbers, raw, sheet, batch_id in rows:
         if lead_id is None or (wanted is not None and lead_id not in wanted):
             continue
-        entry(lead_id)["sources"].append(
-            _source(numbers, raw, sheet, batch_id, file_name, mapping, at, by)
-        )
+        entry(lead_id)["sources"].append(_source(numbers, raw, sheet, batch_id, batches[batch_id]))
     for lead_id, at, user, action, diff, reason in changes:
         if lead_id is None or (wanted is not None and lead_id not in wanted):
             continue
@@ -135,9 +151,9 @@ def for_event(session: Session, event_id: int) -> dict[int, dict[str, Any]]:
     """``{lead id: {"sources": [...], "changes": [...]}}`` for an event's leads."""
     rows = session.execute(
         _rows_query().where(ImportBatch.event_id == event_id, SourceRow.lead_id.is_not(None))
-    )
-    changes = session.execute(_changes_query().where(AuditEntry.event_id == event_id))
-    return _collect(rows, changes, None)
+    ).all()
+    changes = session.execute(_changes_query().where(AuditEntry.event_id == event_id)).all()
+    return _collect(session, rows, changes, None)
 
 
 def for_leads(session: Session, lead_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -146,9 +162,9 @@ def for_leads(session: Session, lead_ids: Iterable[int]) -> dict[int, dict[str, 
     found: dict[int, dict[str, Any]] = {}
     for start in range(0, len(ids), _CHUNK):
         part = ids[start : start + _CHUNK]
-        rows = session.execute(_rows_query().where(SourceRow.lead_id.in_(part)))
-        changes = session.execute(_changes_query().where(AuditEntry.entity_id.in_(part)))
-        found.update(_collect(rows, changes, set(part)))
+        rows = session.execute(_rows_query().where(SourceRow.lead_id.in_(part))).all()
+        changes = session.execute(_changes_query().where(AuditEntry.entity_id.in_(part))).all()
+        found.update(_collect(session, rows, changes, set(part)))
     return found
 
 

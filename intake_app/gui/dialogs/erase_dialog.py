@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -51,7 +55,7 @@ class ErasePersonDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle("Erase person")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         who = "; ".join(plan.names) or plan.address or "this person"
         events = ", ".join(name for _id, name in plan.events)
         self.heading = QLabel(
@@ -109,13 +113,23 @@ class ErasePersonDialog(QDialog):
         cancel.setDefault(True)  # Enter does not erase
         self.erase_button.clicked.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        icon = QLabel()
+        icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40)
+        )
+        # The warning sign on the left, everything it says in one column beside it.
+        column = QVBoxLayout()
+        for widget in (self.heading, self.removed, self.kept, self.reimport_check, self.outside):
+            column.addWidget(widget)
+        body = QHBoxLayout()
+        body.setSpacing(14)
+        body.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        body.addLayout(column, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.removed)
-        layout.addWidget(self.kept)
-        layout.addWidget(self.reimport_check)
-        layout.addWidget(self.outside)
+        layout.addLayout(body)
         layout.addWidget(self.buttons)
+        # As tall as the wrapped text needs at this width, no gaps between the parts.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
 
     def text(self) -> str:
         """Everything the dialog says, as plain text (for tests and screen readers)."""

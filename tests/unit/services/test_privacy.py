@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from intake_app.core.errors import NotFoundError
+from intake_app.core.errors import NotFoundError, ValidationError
 from intake_app.db.models import (
     AuditEntry,
     DuplicateCandidate,
@@ -261,3 +261,15 @@ def test_free_pages_from_before_secure_delete_are_vacuumed(ctx, stored, db_path)
     assert result.vacuumed and result.remnants == []
     assert traces_in(db_path) == {}
     assert dirty_free_pages(db_path) == 0
+
+
+def test_an_export_preview_made_before_the_erasure_is_refused(ctx, stored, tmp_path):
+    show, _webinar = stored
+    exports = ExportService(ctx)
+    stale = exports.preview(show.id, "generic")
+    PrivacyService(ctx).erase_person(ADDRESS)
+    with pytest.raises(ValidationError, match="erased since it was made"):
+        exports.write(stale, tmp_path / "stale.csv")
+    assert not (tmp_path / "stale.csv").exists()
+    fresh = exports.preview(show.id, "generic")
+    assert [row.lead.values["first_name"] for row in fresh.plan.rows] == ["Robert"]
