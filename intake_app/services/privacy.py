@@ -120,15 +120,6 @@ _BLANK_PERSON: dict[str, Any] = {
     "name_key": None,
     "company_key": None,
 }
-TABLES = (
-    "persons",
-    "leads",
-    "source_rows",
-    "duplicate_candidates",
-    "merge_decisions",
-    "audit_log",
-    "exported_leads",
-)
 
 
 def address_key(text: str) -> str:

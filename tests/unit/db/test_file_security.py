@@ -1,4 +1,7 @@
-"""The database's files: owner-only permissions, secure_delete, the freelist check."""
+"""The SQLite file itself: owner-only permissions, secure_delete, the freelist check.
+
+These are about SQLite files, so they open their own instead of the suite's database.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +29,10 @@ posix_only = pytest.mark.skipif(
 )
 
 
+def file_url(path: Path) -> str:
+    return f"sqlite:///{path.as_posix()}"
+
+
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
@@ -39,8 +46,9 @@ def relaxed_umask():
 
 
 @posix_only
-def test_a_new_database_and_its_wal_files_are_owner_only(db_url, db_path, relaxed_umask):
-    database = open_database(db_url)
+def test_a_new_database_and_its_wal_files_are_owner_only(tmp_path, relaxed_umask):
+    db_path = tmp_path / "private.db"
+    database = open_database(file_url(db_path))
     try:
         with database.write() as session:
             session.execute(text("SELECT 1"))
@@ -58,7 +66,7 @@ def test_the_default_data_folder_is_owner_only(tmp_path, monkeypatch, relaxed_um
     monkeypatch.setenv("INTAKE_DATA_DIR", str(tmp_path / "fresh" / "EventLeadIntake"))
     folder = user_data_dir()
     assert mode(folder) == 0o700
-    database = open_database(f"sqlite:///{default_database_path().as_posix()}")
+    database = open_database(file_url(default_database_path()))
     database.dispose()
     assert mode(default_database_path()) == 0o600
 
@@ -66,21 +74,22 @@ def test_the_default_data_folder_is_owner_only(tmp_path, monkeypatch, relaxed_um
 @posix_only
 def test_a_folder_made_for_a_database_elsewhere_is_owner_only(tmp_path, relaxed_umask):
     target = tmp_path / "team" / "leads.db"
-    open_database(f"sqlite:///{target.as_posix()}").dispose()
+    open_database(file_url(target)).dispose()
     assert (mode(target.parent), mode(target)) == (0o700, 0o600)
 
 
 @posix_only
-def test_backups_are_owner_only(db_url, db_path, relaxed_umask):
-    open_database(db_url).dispose()
+def test_backups_are_owner_only(tmp_path, relaxed_umask):
+    db_path = tmp_path / "private.db"
+    open_database(file_url(db_path)).dispose()
     backup = backup_sqlite(db_path, "before-test")
     assert mode(backup) == 0o600
     with closing(sqlite3.connect(backup)) as conn:
         assert conn.execute("SELECT count(*) FROM alembic_version").fetchone() == (1,)
 
 
-def test_every_connection_turns_on_secure_delete(db_url):
-    database = open_database(db_url)
+def test_every_connection_turns_on_secure_delete(tmp_path):
+    database = open_database(file_url(tmp_path / "private.db"))
     try:
         for _ in range(3):
             with database.engine.connect() as conn:
@@ -106,8 +115,9 @@ def test_dirty_free_pages_sees_what_plain_deletes_leave(tmp_path):
         assert (b"secret" in path.read_bytes()) is expected_dirty
 
 
-def test_checkpoint_empties_the_wal(db_url, db_path):
-    database = open_database(db_url)
+def test_checkpoint_empties_the_wal(tmp_path):
+    db_path = tmp_path / "private.db"
+    database = open_database(file_url(db_path))
     try:
         with database.write() as session:
             session.execute(text("CREATE TABLE scratch (v TEXT)"))
@@ -119,7 +129,7 @@ def test_checkpoint_empties_the_wal(db_url, db_path):
         database.dispose()
 
 
-def test_checkpoint_on_memory_or_other_backends_says_no(tmp_path):
+def test_checkpoint_on_memory_or_other_backends_says_no():
     database = open_database("sqlite://")
     try:
         assert checkpoint_wal(database.engine) is False
