@@ -133,11 +133,14 @@ def _prepare_sqlite_file(path: Path) -> None:
     """The folder (0700 when made here) and an empty owner-only file, before SQLite opens it."""
     try:
         path.parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
-        create_private_file(path)
     except OSError as exc:
         raise DatabaseError(
-            f"Cannot create the database {path} in {path.parent}: {exc.strerror or exc}."
+            f"Cannot create the folder {path.parent} for the database: {exc.strerror or exc}."
         ) from exc
+    try:
+        create_private_file(path)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot create the database {path}: {exc.strerror or exc}.") from exc
 
 
 def checkpoint_wal(engine: Engine) -> bool:
