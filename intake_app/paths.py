@@ -47,9 +47,14 @@ def migrations_dir() -> Path:
 
 
 def user_data_dir() -> Path:
+    """The data folder; made readable by its owner only (0700) when it is created here.
+
+    It holds the database and its backups, which carry personal data. An existing
+    folder keeps its permissions: someone chose them.
+    """
     override = os.environ.get("INTAKE_DATA_DIR")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_ID, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

@@ -1,6 +1,7 @@
 """Render the README screenshots in ``docs/`` from a throw-away demo database.
 
-Usage: ``python scripts/screenshots.py`` (runs offscreen; needs no display).
+Usage: ``python scripts/screenshots.py`` (runs offscreen; needs no display), or
+``python scripts/screenshots.py erase-person`` for that one picture alone.
 The events are created through the same service the app uses, so the pictures
 show what a person sees, with no hand-drawn data.
 """
@@ -103,6 +104,43 @@ def _leads_page(app, window, ctx) -> None:  # type: ignore[no-untyped-def]
     window.statusBar().clearMessage()
     app.processEvents()
     window.grab().save(str(DOCS / "settings-page.png"))
+
+
+def _erase_person(app, window, ctx) -> None:  # type: ignore[no-untyped-def]
+    """The erasure confirmation over the Leads page, for a lead that was exported."""
+    from PySide6.QtGui import QColor, QPainter
+
+    from intake_app.services.events import EventService
+    from intake_app.services.exports import ExportService
+    from intake_app.services.imports import ImportService
+
+    event = next(e for e in EventService(ctx).list() if e.name.startswith("Gartner"))
+    service = ImportService(ctx)
+    service.run(service.preview(ROOT / "tests" / "data" / "imports" / "badge_scan.csv"), event.id)
+    exports = ExportService(ctx)
+    exports.write(exports.preview(event.id, "generic"), Path("gartner-leads.csv"))
+    page = window.leads_page
+    page.reload_events(select_id=event.id)
+    window.show_page("leads")
+    window.resize(1180, 640)
+    page.splitter.setSizes([800, 380])
+    model = page.model
+    row = next(n for n in range(model.rowCount()) if model.row(n).values["last_name"] == "Lovelace")
+    page.table.selectRow(row)
+    window.statusBar().clearMessage()
+    dialog = page.open_erase()
+    app.processEvents()
+    # The dialog is a window of its own: draw it over the dimmed page, as a person sees it.
+    picture = window.grab()
+    shot = dialog.grab()
+    painter = QPainter(picture)
+    painter.fillRect(picture.rect(), QColor(0, 0, 0, 70))
+    painter.drawPixmap(
+        (picture.width() - shot.width()) // 2, (picture.height() - shot.height()) // 3, shot
+    )
+    painter.end()
+    picture.save(str(DOCS / "erase-person.png"))
+    dialog.reject()
 
 
 PAIRS_CSV = """First Name,Last Name,Email,Company,Job Title,Phone,City
@@ -327,6 +365,12 @@ def main() -> int:
     window.resize(1180, 640)
     window.show()
     app.processEvents()
+    if sys.argv[1:] == ["erase-person"]:
+        _erase_person(app, window, ctx)
+        window.close()
+        ctx.close()
+        print(f"Wrote {DOCS / 'erase-person.png'}")  # noqa: T201 - a script's one line of output
+        return 0
     window.grab().save(str(DOCS / "main-window.png"))
 
     dialog = window.events_page.new_event()
@@ -344,6 +388,7 @@ def main() -> int:
     _import_wizard(app, window)
     _leads_page(app, window, ctx)
     _duplicates_page(app, window, ctx)
+    _erase_person(app, window, ctx)
 
     window.close()
     ctx.close()

@@ -20,6 +20,7 @@ from importers.base import Cancelled, ProgressFn, ReadError, no_progress
 from importers.profiles import ProfileError
 from intake_app import APP_NAME, __version__
 from intake_app.cli import export as export_commands
+from intake_app.cli import person as person_commands
 from intake_app.cli import report as report_commands
 from intake_app.cli import samples as sample_commands
 from intake_app.cli import sla as sla_commands
@@ -247,7 +248,7 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_leads(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    leads = LeadService(ctx).for_event(args.event)
+    leads = LeadService(ctx).for_event(args.event, with_consent=bool(args.json))
     if args.json:
         _print_json([lead.to_json() for lead in leads], out)
         return EXIT_OK
@@ -461,6 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_commands.add_commands(commands, json_flag)
     report_commands.add_commands(commands, json_flag)
     sample_commands.add_commands(commands, json_flag)
+    person_commands.add_commands(commands, json_flag)
     return parser
 
 

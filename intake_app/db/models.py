@@ -216,7 +216,7 @@ class SourceRow(Base):
     # Row numbers as a spreadsheet program shows them (DESIGN §6).
     row_numbers: Mapped[list[Any]] = mapped_column(JSON)
     raw: Mapped[dict[str, Any]] = mapped_column(JSON)
-    # lead, or rejected (with reject_reason).
+    # lead, or rejected (with reject_reason), or erased (raw and row numbers emptied).
     outcome: Mapped[str] = mapped_column(String(SHORT), default="lead")
     reject_reason: Mapped[str | None] = mapped_column(Text)
 

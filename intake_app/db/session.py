@@ -1,15 +1,20 @@
 """Opening the database: engine set-up, migrations on open, read and write sessions.
 
 SQLite is the embedded default. Every connection turns on WAL (for file
-databases) and foreign keys; write sessions start with ``BEGIN IMMEDIATE`` so a
-writer takes the lock up front instead of failing half-way with "database is
-locked". Any other SQLAlchemy URL (PostgreSQL for a team) works through the same
-code; all column types are portable.
+databases), foreign keys and ``secure_delete`` (deleted content is overwritten
+with zeros, so erased personal data does not linger in free space); write
+sessions start with ``BEGIN IMMEDIATE`` so a writer takes the lock up front
+instead of failing half-way with "database is locked". The database file, and
+the backups made before upgrades, are created readable by their owner only
+(0600; SQLite gives its -wal and -shm files the database's permissions). Any
+other SQLAlchemy URL (PostgreSQL for a team) works through the same code; all
+column types are portable.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,6 +47,11 @@ PG_CONNECT_TIMEOUT_S = 10
 
 def is_pg(url: URL) -> bool:
     return url.get_backend_name() == "postgresql"
+
+
+# Owner only: the file holds personal data (names, e-mail addresses, phones).
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,8 @@ def _install_sqlite_hooks(engine: Engine, is_file: bool) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys = ON")
+            # Overwrite deleted content with zeros (many builds leave it in free pages).
+            cursor.execute("PRAGMA secure_delete = ON")
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
             if is_file:
                 cursor.execute("PRAGMA journal_mode = WAL")
@@ -114,6 +126,117 @@ def _install_sqlite_hooks(engine: Engine, is_file: bool) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+def create_private_file(path: Path) -> bool:
+    """Create ``path`` empty and readable by its owner only, unless it exists.
+
+    Returns:
+        True if the file was created here.
+    """
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return False
+    os.close(descriptor)
+    return True
+
+
+def sqlite_files(path: Path) -> list[Path]:
+    """The database file and the -wal and -shm files SQLite keeps beside it (those that exist)."""
+    candidates = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+    return [candidate for candidate in candidates if candidate.exists()]
+
+
+def _prepare_sqlite_file(path: Path) -> None:
+    """The folder (0700 when made here) and an empty owner-only file, before SQLite opens it."""
+    try:
+        path.parent.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"Cannot create the folder {path.parent} for the database: {exc.strerror or exc}."
+        ) from exc
+    try:
+        create_private_file(path)
+    except OSError as exc:
+        raise DatabaseError(f"Cannot create the database {path}: {exc.strerror or exc}.") from exc
+
+
+def checkpoint_wal(engine: Engine) -> bool:
+    """Copy the WAL into a SQLite file database and truncate it to zero bytes.
+
+    Returns:
+        True when the WAL was emptied; False when another connection was still
+        reading (its old pages stay in the WAL until the next checkpoint) or the
+        database is not a SQLite file.
+    """
+    if sqlite_file(engine.url) is None:
+        return False
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        try:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    finally:
+        raw.close()
+    # (busy, WAL frames, frames checkpointed); busy is 1 when a reader held it back.
+    return row is not None and not row[0]
+
+
+def dirty_free_pages(path: Path) -> int:
+    """How many pages on a SQLite file's freelist still hold bytes other than zeros.
+
+    With ``secure_delete`` on, SQLite zeroes a page as it frees it; a page freed
+    before (by an older version of the app, or another tool) may still hold what
+    was deleted. Read from the file's own format: the header names the first
+    freelist trunk page, each trunk lists its leaf pages and the next trunk.
+    Checkpoint the WAL first, or the file may not show the latest freelist.
+    """
+    with path.open("rb") as handle:
+        header = handle.read(100)
+        if len(header) < 100 or not header.startswith(b"SQLite format 3\0"):
+            return 0
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = max(path.stat().st_size // page_size, 1)
+
+        def page(number: int) -> bytes:
+            handle.seek((number - 1) * page_size)
+            return handle.read(page_size)
+
+        dirty = 0
+        trunk = int.from_bytes(header[32:36], "big")
+        seen: set[int] = set()
+        while 0 < trunk <= pages and trunk not in seen:
+            seen.add(trunk)
+            data = page(trunk)
+            count = min(int.from_bytes(data[4:8], "big"), (page_size - 8) // 4)
+            leaves = [int.from_bytes(data[8 + 4 * n : 12 + 4 * n], "big") for n in range(count)]
+            if any(data[8 + 4 * count :]):
+                dirty += 1
+            dirty += sum(1 for leaf in leaves if 0 < leaf <= pages and any(page(leaf)))
+            trunk = int.from_bytes(data[0:4], "big")
+    return dirty
+
+
+def vacuum_sqlite(engine: Engine) -> None:
+    """Rebuild a SQLite file database, dropping its free pages, then empty the WAL.
+
+    It rewrites the whole file: time and a temporary copy in proportion to its size.
+    """
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        try:
+            cursor.execute("VACUUM")  # the connection is in autocommit: no open transaction
+        finally:
+            cursor.close()
+    finally:
+        raw.close()
+    checkpoint_wal(engine)
+
+
 def create_db_engine(url: str | URL) -> Engine:
     """An engine for ``url`` with the app's connection settings."""
     parsed = parse_url(url) if isinstance(url, str) else url
@@ -121,13 +244,7 @@ def create_db_engine(url: str | URL) -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             if path is not None:
-                try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise DatabaseError(
-                        f"Cannot create the folder {path.parent} for the database:"
-                        f" {exc.strerror or exc}."
-                    ) from exc
+                _prepare_sqlite_file(path)
             engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
             _install_sqlite_hooks(engine, is_file=path is not None)
         else:
@@ -186,6 +303,7 @@ def backup_sqlite(path: Path, reason: str) -> Path:
     """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = path.with_name(f"{path.name}.{reason}-{stamp}.bak")
+    create_private_file(target)  # a copy of personal data: owner only, like the original
     source = sqlite3.connect(path)
     try:
         copy = sqlite3.connect(target)
@@ -196,6 +314,11 @@ def backup_sqlite(path: Path, reason: str) -> Path:
     finally:
         source.close()
     return target
+
+
+def sqlite_backups(path: Path) -> list[Path]:
+    """The copies :func:`backup_sqlite` left beside ``path``, oldest first."""
+    return sorted(path.parent.glob(f"{path.name}.*.bak"))
 
 
 def _has_tables(engine: Engine) -> bool:

@@ -156,6 +156,10 @@ class MainWindow(QMainWindow):
         )
         self.events_page.events_changed.connect(self.leads_page.reload_events)
         self.leads_page.status_message.connect(self._flash)
+        self.leads_page.person_erased.connect(lambda _result: self.events_page.refresh())
+        self.leads_page.person_erased.connect(lambda _result: self.duplicates_page.mark_stale())
+        self.leads_page.person_erased.connect(lambda _result: self.reports_page.mark_stale())
+        self.leads_page.person_erased.connect(lambda _result: self.export_page.refresh())
         self.settings_page.status_message.connect(self._flash)
         self.duplicates_page.status_message.connect(self._flash)
         self.duplicates_page.leads_changed.connect(self.leads_page.run_query)
@@ -240,6 +244,11 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(redo)
         edit_menu.addSeparator()
         self.undo_action, self.redo_action = undo, redo
+        # The Leads page's action; from another page it opens the Leads page first.
+        erase = self.leads_page.erase_action
+        erase.triggered.connect(lambda _checked=False: self.show_page("leads"))
+        edit_menu.addAction(erase)
+        edit_menu.addSeparator()
         find = QAction("&Filter events", self)
         find.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
         find.triggered.connect(self._focus_filter)

@@ -252,6 +252,7 @@ class ExportService:
             raise ValidationError(
                 f"Event {preview.event.id} ({preview.event.name}) has no leads to export."
             )
+        self._check_not_erased(preview)
         xlsx = out.suffix.lower() == ".xlsx"
         targets = file_names(plan, out)
         contents: dict[Path, tuple[bytes, str | None, int]] = {}
@@ -278,6 +279,27 @@ class ExportService:
         )
         self._record(result)
         return result
+
+    def _check_not_erased(self, preview: ExportPreview) -> None:
+        """Refuse a preview made before one of its people was erased: it holds their values."""
+        plan = preview.plan
+        ids = sorted(
+            {row.lead.lead_id for row in plan.rows} | {item.lead.lead_id for item in plan.excluded}
+        )
+        erased = 0
+        with self.ctx.db.read() as session:
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                erased += len(
+                    session.scalars(
+                        select(Lead.id).where(Lead.id.in_(part), Lead.status == "erased")
+                    ).all()
+                )
+        if erased:
+            raise ValidationError(
+                f"{erased} lead(s) of this preview were erased since it was made; make the"
+                " preview again. Nothing was written."
+            )
 
     def _error_rows(self, preview: ExportPreview) -> list[list[str]]:
         schema = self.ctx.schema

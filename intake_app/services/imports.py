@@ -43,6 +43,7 @@ from intake_app.core.batch import (
 from intake_app.core.dedupe import PersonRecord, blocking_keys, find_matches, person_keys
 from intake_app.core.engagement import ListContext
 from intake_app.core.errors import NotFoundError, ValidationError
+from intake_app.core.issues import Issue
 from intake_app.core.lead_values import RecordContext
 from intake_app.db.base import utcnow
 from intake_app.db.models import (
@@ -56,6 +57,7 @@ from intake_app.db.models import (
 )
 from intake_app.services import access, audit
 from intake_app.services.context import AppContext
+from intake_app.services.privacy import erased_from_file, erasure_marks
 from intake_app.services.sla import record_stamp
 from schemas import CorporateSchema, DedupeRules, EventType
 
@@ -112,6 +114,10 @@ class ImportSummary:
     notes: list[str]
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     event_name: str = ""
+    # Leads whose address was erased before (flagged ``erased_before``), and file rows
+    # erased from an earlier import of this very file (services.privacy).
+    erased_before: int = 0
+    erased_from_file: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -129,6 +135,8 @@ class ImportSummary:
             "skipped": self.skipped,
             "rejected_reasons": self.rejected_reasons,
             "skipped_reasons": self.skipped_reasons,
+            "erased_before": self.erased_before,
+            "erased_from_file": self.erased_from_file,
             "notes": self.notes,
         }
 
@@ -393,6 +401,8 @@ class ImportService:
         total: int,
     ) -> ImportSummary:
         match = preview.match
+        notes = list(preview.notes)
+        erased_before, erased_rows = self._flag_erased(session, plan, preview, notes)
         batch = ImportBatch(
             event_id=event_id,
             file_name=preview.path.name,
@@ -483,8 +493,49 @@ class ImportService:
             skipped=len(preview.table.skipped),
             skipped_reasons=dict(Counter(item.reason for item in preview.table.skipped)),
             rejected_reasons=plan.rejected_reasons(),
-            notes=list(preview.notes),
+            notes=notes,
+            erased_before=erased_before,
+            erased_from_file=erased_rows,
         )
+
+    @staticmethod
+    def _flag_erased(
+        session: Session, plan: BatchPlan, preview: ImportPreview, notes: list[str]
+    ) -> tuple[int, int]:
+        """Flag the leads whose address was erased before; note a file that had people erased.
+
+        Nobody comes back silently: such a lead is imported (a new registration may
+        be a new consent) with an ``erased_before`` issue on its e-mail, so it shows
+        under *Only with issues* and in the import's counts.
+        """
+        marks = erasure_marks(session)
+        flagged = 0
+        for lead in plan.leads:
+            when = marks.erased_at(lead.columns.get("email"))
+            if when is None:
+                continue
+            lead.issues.append(
+                Issue(
+                    "email",
+                    "erased_before",
+                    "warning",
+                    f"This address was erased on {when:%Y-%m-%d}. Use it only if the person"
+                    " gave it again since (a new registration); otherwise erase it again.",
+                )
+            )
+            flagged += 1
+        if flagged:
+            notes.append(
+                f"{flagged} lead(s) have an address that was erased before; they are flagged"
+                " “erased before”: check them before using them."
+            )
+        erased_rows = erased_from_file(session, marks, preview.facts.sha256)
+        if erased_rows:
+            notes.append(
+                f"This file was imported before and {erased_rows} of its row(s) were erased"
+                " since at a person's request; importing it again brings them back."
+            )
+        return flagged, erased_rows
 
     def _write_leads(
         self,

@@ -18,7 +18,7 @@ from intake_app.core.normalise.contact import (
 from intake_app.core.normalise.people import fold
 from intake_app.core.normalise.picklists import match_picklist
 from intake_app.db.models import AuditEntry, Event, ImportBatch, Lead, SourceRow
-from intake_app.services import access, audit
+from intake_app.services import access, audit, consent
 from intake_app.services.context import AppContext
 
 CANONICAL_COLUMNS = (
@@ -27,6 +27,8 @@ CANONICAL_COLUMNS = (
     "postal_code", "street", "website", "lead_source", "engagement_level", "engagement_detail",
     "consent", "consent_at", "consent_text", "notes",
 )  # fmt: skip
+# Leads kept only for the record: folded into another lead, or erased (no personal data left).
+HIDDEN_STATUSES = ("merged", "erased")
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,15 @@ class LeadRecord:
     source_file: str | None
     source_rows: list[int]
     status: str
+    # Where the consent came from (services.consent), when asked for.
+    consent_provenance: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         values = {
             key: (value.isoformat() if hasattr(value, "isoformat") else value)
             for key, value in self.values.items()
         }
-        return {
+        data = {
             "id": self.id,
             "event_id": self.event_id,
             "person_id": self.person_id,
@@ -57,14 +61,21 @@ class LeadRecord:
             "source_file": self.source_file,
             "source_rows": self.source_rows,
         }
+        if self.consent_provenance is not None:
+            data["consent_provenance"] = self.consent_provenance
+        return data
 
 
 class LeadService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
 
-    def for_event(self, event_id: int) -> list[LeadRecord]:
-        """The event's leads in the order they were stored, with their file rows."""
+    def for_event(self, event_id: int, *, with_consent: bool = False) -> list[LeadRecord]:
+        """The event's leads in the order they were stored, with their file rows.
+
+        Merged and erased leads are left out. ``with_consent`` adds where each
+        lead's consent came from (file, rows, column, raw value, time of import).
+        """
         with self.ctx.db.read() as session:
             if session.get(Event, event_id) is None:
                 raise NotFoundError(f"There is no event with id {event_id}.")
@@ -80,7 +91,7 @@ class LeadService:
                     Lead.status,
                     *columns,
                 )
-                .where(Lead.event_id == event_id, Lead.status != "merged")
+                .where(Lead.event_id == event_id, Lead.status.not_in(HIDDEN_STATUSES))
                 .order_by(Lead.id)
             ).all()
             rows: dict[int, list[int]] = {}
@@ -92,6 +103,7 @@ class LeadService:
             ):
                 rows.setdefault(lead_id, []).extend(int(n) for n in numbers)
                 files.setdefault(lead_id, file_name)
+            provenance = consent.for_event(session, event_id) if with_consent else {}
             return [
                 LeadRecord(
                     id=lead_id,
@@ -103,6 +115,11 @@ class LeadService:
                     source_file=files.get(lead_id),
                     source_rows=sorted(rows.get(lead_id, [])),
                     status=status,
+                    consent_provenance=(
+                        provenance.get(lead_id, {"sources": [], "changes": []})
+                        if with_consent
+                        else None
+                    ),
                 )
                 for lead_id, lead_event, person_id, issues, extra, status, *values in leads
             ]
@@ -158,7 +175,9 @@ class Edit:
 
 
 def _filtered(query: LeadQuery) -> Select[Any]:
-    statement = select(Lead).where(Lead.event_id == query.event_id, Lead.status != "merged")
+    statement = select(Lead).where(
+        Lead.event_id == query.event_id, Lead.status.not_in(HIDDEN_STATUSES)
+    )
     words = query.text.split()
     for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -221,6 +240,9 @@ class LeadGridService:
                 source_file=rows[0][1] if rows else None,
                 source_rows=sorted(int(n) for numbers, _ in rows for n in numbers),
                 status=lead.status,
+                consent_provenance=consent.for_leads(session, [lead_id]).get(
+                    lead_id, {"sources": [], "changes": []}
+                ),
             )
             history = [
                 AuditView(entry.at, entry.user, entry.action, dict(entry.changes), entry.reason)

@@ -7,8 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 from sqlalchemy import select
 
-from intake_app.db.models import AuditEntry, Lead
+from intake_app.db.models import AuditEntry, Lead, Person
+from intake_app.db.session import sqlite_files
 from intake_app.gui.main_window import MainWindow
+from intake_app.services.exports import ExportService
 from intake_app.services.imports import ImportService
 
 pytestmark = pytest.mark.gui
@@ -27,7 +29,7 @@ def window(qtbot, ctx, prompts, make_event):
     win.show_page("leads")
     win.leads_page.reload_events(select_id=event.id)
     yield win
-    win.import_page.shutdown()
+    win.shutdown_pages()  # the import page, and the export preview an erasure refreshes
 
 
 def column(page, field: str) -> int:
@@ -183,3 +185,87 @@ def test_settings_add_a_value_and_a_synonym(qtbot, window, ctx, prompts):
     qtbot.keyClicks(settings.new_value, "aerospace")
     qtbot.mouseClick(settings.add_value_button, Qt.MouseButton.LeftButton)
     assert "already has the value" in prompts.errors[-1]
+
+
+def test_the_details_say_where_the_consent_came_from(window):
+    page = window.leads_page
+    page.table.setCurrentIndex(page.model.index(row_of(page, "Hopper"), 1))
+    text = page.details.toPlainText()
+    assert "Consent: unknown" in text
+    assert "badge_scan.csv, row 6: no consent column; imported" in text
+
+
+def test_erase_person_from_the_grid_removes_her_everywhere(qtbot, window, ctx, tmp_path):
+    page = window.leads_page
+    event_id = page.model.query.event_id
+    ExportService(ctx).write(ExportService(ctx).preview(event_id, "generic"), tmp_path / "out.csv")
+    page.reload_events(select_id=event_id)
+    lovelace = row_of(page, "Lovelace")
+    page.table.selectRow(lovelace)
+    page.table.setCurrentIndex(page.model.index(lovelace, column(page, "email")))
+
+    # Right-click and the Edit menu offer the same action.
+    assert page.erase_action in page.context_menu().actions()
+    edit_menu = next(
+        action.menu() for action in window.menuBar().actions() if action.text() == "&Edit"
+    )
+    assert page.erase_action in edit_menu.actions()
+    page.erase_action.trigger()
+    dialog = page.erase_dialog
+    assert dialog is not None and dialog.isVisible()
+    text = dialog.text()
+    assert "Erase Ada Lovelace <ada.lovelace@example.com>?" in text
+    assert "at Security Expo 2025" in text and "This cannot be undone." in text
+    assert "1 lead: name, e-mail, phones" in text
+    assert "2 file rows: the values as read and their row numbers" in text
+    assert "1 person record: name, e-mail, company" in text
+    assert "1 export record: which exports carried the lead" in text
+    assert "review pair" not in text  # nothing of that kind to remove: not listed
+    assert "Exported in out.csv (generic" in text
+    assert "(tester)" in text and dialog.reimport_check.isChecked()
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Cancel).isDefault()
+    dialog.grab().save(str(tmp_path / "erase-dialog.png"))
+
+    with qtbot.waitSignal(page.person_erased) as erased:
+        qtbot.mouseClick(dialog.erase_button, Qt.MouseButton.LeftButton)
+    result = erased.args[0]
+    assert result.counts["leads"] == 1 and result.remnants == []
+
+    # The grid no longer shows her; the others stay; the event still counts four leads.
+    names = {cell(page, n, "last_name") for n in range(page.model.rowCount())}
+    assert names == {"Hopper", "Turing", "Johnson"}
+    assert "3 lead(s)" in page.count_label.text()
+    assert "4 leads" in page.event_combo.currentText()  # the erased row still counts
+    assert "Erased Ada Lovelace" in window.statusBar().currentMessage()
+    assert not window.undo_action.isEnabled()  # nothing to undo into an erased lead
+    window.grab().save(str(tmp_path / "erase-page.png"))
+    with ctx.db.read() as session:
+        lead = session.scalars(select(Lead).where(Lead.status == "erased")).one()
+        assert lead.email is None and lead.first_name is None and lead.raw_fields == {}
+        assert session.get(Person, lead.person_id).erased_at is not None
+        tombstone = session.scalars(select(AuditEntry).where(AuditEntry.action == "erase")).one()
+        assert tombstone.user == "tester"
+    # Her address, name and phone are in none of the database's files any more.
+    for path in sqlite_files(Path(str(ctx.db.engine.url.database))):
+        data = path.read_bytes().lower()
+        assert b"lovelace" not in data and b"7946 0018" not in data, path.name
+
+
+def test_cancelling_the_erasure_keeps_everything(qtbot, window, ctx):
+    page = window.leads_page
+    page.table.setCurrentIndex(page.model.index(row_of(page, "Turing"), 1))
+    dialog = page.open_erase()
+    assert dialog is not None
+    dialog.reject()
+    assert page.model.rowCount() == 4
+    with ctx.db.read() as session:
+        assert session.scalar(select(Lead.id).where(Lead.status == "erased")) is None
+
+
+def test_erase_without_a_selected_lead_says_what_to_do(window, prompts):
+    page = window.leads_page
+    page.table.setCurrentIndex(page.model.index(-1, -1))
+    window.show_page("events")
+    page.erase_action.trigger()
+    assert prompts.infos[-1] == "Select a lead on the Leads page first."
+    assert window.current_page_key() == "leads"

@@ -76,6 +76,14 @@ def summary_html(summary: ImportSummary, profile_label: str | None = None) -> st
     if summary.rejected:
         reasons = ", ".join(f"{n:,} {why}" for why, n in summary.rejected_reasons.items())
         lines.append(item(summary.rejected, f"rejected: {reasons}"))
+    if summary.erased_before:
+        lines.append(
+            item(summary.erased_before, "with an address erased before: flagged, check them")
+        )
+    if summary.erased_from_file:
+        lines.append(
+            item(summary.erased_from_file, "row(s) of this file were erased since it came before")
+        )
     people = {r: n for r, n in summary.skipped_reasons.items() if r not in LAYOUT_REASONS}
     layout = sum(n for r, n in summary.skipped_reasons.items() if r in LAYOUT_REASONS)
     for reason, count in people.items():

@@ -6,7 +6,10 @@ the list to the leads that need a look. Double-click a cell (or press F2) to edi
 it: picklist fields offer their values, every edit is checked by the same rules
 as the import, stored with an audit entry, and undone with Ctrl+Z. Select several
 rows to set their engagement level at once. The pane on the right shows the
-selected lead's values as read and as stored, its issues and its history.
+selected lead's values as read and as stored, where its consent came from, its
+issues and its history. *Erase person…* (right-click a lead, or the Edit menu)
+removes everything stored about the lead's person after a confirmation that says
+what goes and what stays.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,8 +42,10 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.core.errors import IntakeError
+from intake_app.gui.dialogs.erase_dialog import ErasePersonDialog
 from intake_app.gui.item_models.leads_model import LABELS, LeadsTableModel
 from intake_app.gui.prompts import Prompts
+from intake_app.services import consent
 from intake_app.services.context import AppContext
 from intake_app.services.events import EventService
 from intake_app.services.leads import (
@@ -50,6 +55,7 @@ from intake_app.services.leads import (
     LeadGridService,
     LeadQuery,
 )
+from intake_app.services.privacy import ErasureResult, PrivacyService
 from intake_app.services.schema_edit import SchemaEditService
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -178,9 +184,11 @@ class LeadsPage(QWidget):
 
     Signals:
         status_message(str): one line for the status bar.
+        person_erased(object): the :class:`ErasureResult` after a person was erased.
     """
 
     status_message = Signal(str)
+    person_erased = Signal(object)
 
     def __init__(self, ctx: AppContext, prompts: Prompts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -220,6 +228,12 @@ class LeadsPage(QWidget):
         self.replace_button.setShortcut("Ctrl+H")
         self.replace_button.clicked.connect(self.open_replace)
         self.replace_dialog: ReplaceDialog | None = None
+        self.erase_action = QAction("&Erase person…", self)
+        self.erase_action.setToolTip(
+            "Remove everything stored about the selected lead's person (GDPR erasure)"
+        )
+        self.erase_action.triggered.connect(lambda _checked=False: self.open_erase())
+        self.erase_dialog: ErasePersonDialog | None = None
 
         self.model = LeadsTableModel(self.grid, self.edit)
         self.table = QTableView()
@@ -243,6 +257,8 @@ class LeadsPage(QWidget):
         self.table.setColumnWidth(0, 56)
         self.delegate = PicklistDelegate(self.model, dict(ctx.schema.picklists))
         self.table.setItemDelegate(self.delegate)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.details = QTextBrowser()
         self.details.setObjectName("leadDetails")
         self.details.setOpenLinks(False)
@@ -422,6 +438,74 @@ class LeadsPage(QWidget):
                 f"Replaced in {len(ids)} lead(s); {find!r} now means {new!r} in future imports."
             )
 
+    # ------------------------------------------------------------ erasure
+
+    def context_menu(self) -> QMenu:
+        """The grid's right-click menu (built fresh, so tests can read it)."""
+        menu = QMenu(self.table)
+        menu.addAction(self.erase_action)
+        return menu
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        if index.row() not in {i.row() for i in self.table.selectionModel().selectedRows()}:
+            self.table.selectRow(index.row())
+        self.table.setCurrentIndex(index)
+        self.context_menu().exec(self.table.viewport().mapToGlobal(pos))
+
+    def open_erase(self) -> ErasePersonDialog | None:
+        """Ask to erase the current lead's person: who, and exactly what goes."""
+        index = self.table.currentIndex()
+        if self.model.query is None or not index.isValid():
+            self.prompts.info(self, "Erase person", "Select a lead on the Leads page first.")
+            return None
+        record, _history = self.grid.details(self.model.row(index.row()).id)
+        email = record.values.get("email") or None
+        try:
+            plan = PrivacyService(self.ctx).preview(email, person_id=record.person_id)
+        except IntakeError as exc:
+            self.prompts.error(self, "Erase person", str(exc))
+            return None
+        dialog = ErasePersonDialog(plan, self.ctx.user, self)
+        dialog.accepted.connect(lambda: self.erase(dialog, email, record.person_id))
+        self.erase_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def erase(
+        self, dialog: ErasePersonDialog, email: str | None, person_id: int
+    ) -> ErasureResult | None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result = PrivacyService(self.ctx).erase_person(
+                email, person_id=person_id, reimport_check=dialog.reimport_check.isChecked()
+            )
+        except IntakeError as exc:
+            self.prompts.error(self, "Erase person", str(exc))
+            return None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        # An undo would write erased values back: the edits before this are gone for good.
+        self.undo_stack.clear()
+        self.run_query()
+        who = "; ".join(dialog.plan.names) or "the person"
+        leads = result.counts["leads"]
+        self.status_message.emit(
+            f"Erased {who}: {leads} lead(s), {result.counts['source_rows']} file row(s)"
+            " and their history values."
+        )
+        if result.remnants or result.wal_truncated is False:
+            self.prompts.info(
+                self,
+                "Erase person",
+                "The person was erased, but another program is reading the database, so"
+                " some old pages stay in its files until that program closes.",
+            )
+        self.person_erased.emit(result)
+        return result
+
     # ------------------------------------------------------------ details
 
     def show_details(self) -> None:
@@ -460,10 +544,18 @@ class LeadsPage(QWidget):
             f"<p><small>{escape(record.source_file or '')}, row(s)"
             f" {', '.join(map(str, record.source_rows))}</small></p>"
         )
+        provenance = "".join(
+            f"<li>{escape(line)}</li>" for line in consent.describe(record.consent_provenance or {})
+        )
+        consent_html = (
+            f"<h4>Consent: {escape(str(record.values.get('consent') or 'unknown'))}</h4>"
+            f"<ul>{provenance}</ul>"
+        )
         self.details.setHtml(
             f"<h3>{escape(str(record.values.get('first_name') or ''))}"
             f" {escape(str(record.values.get('last_name') or ''))}</h3>{source}"
             f"<table cellspacing='4'>{''.join(rows)}</table>"
+            + consent_html
             + (f"<h4>Issues</h4><ul>{issues}</ul>" if issues else "")
             + (f"<h4>History</h4><ul>{events}</ul>" if events else "")
         )
