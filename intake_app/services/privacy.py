@@ -81,7 +81,7 @@ from intake_app.db.session import (
     sqlite_files,
     vacuum_sqlite,
 )
-from intake_app.services import audit
+from intake_app.services import access, audit
 from intake_app.services.context import AppContext
 from intake_app.services.leads import CANONICAL_COLUMNS
 
@@ -624,11 +624,13 @@ class PrivacyService:
         Raises:
             ValidationError: neither an address nor a person was given.
             NotFoundError: nobody matches; nothing is written.
+            PermissionDeniedError: only marketing ops and managers erase people.
         """
         key = address_key(email) if email is not None else None
         if key is None and person_id is None:
             raise ValidationError("Give the e-mail address of the person to erase.", "email")
-        with self.ctx.db.write() as session:
+        access.require_admin(self.ctx, "erase a person")
+        with self.ctx.db.write(exclusive=True) as session:
             found = _find(session, key, person_id)
             if not found.persons:
                 raise self._missing(key, person_id)

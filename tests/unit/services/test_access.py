@@ -136,3 +136,11 @@ def test_a_login_belongs_to_one_member(ctx) -> None:
     team.save("Olivia Ops", role="ops", login="olivia")
     with pytest.raises(Exception, match="is Olivia Ops's already"):
         team.save("Other Person", role="ops", login="Olivia")
+
+
+def test_only_ops_erase_a_person(ctx, acting_as) -> None:
+    from intake_app.services.privacy import PrivacyService
+
+    ctx = acting_as("Dana Field", "field_marketer")
+    with pytest.raises(PermissionDeniedError, match="may not erase a person"):
+        PrivacyService(ctx).erase_person("ada@example.com")
