@@ -382,6 +382,7 @@ class MainWindow(QMainWindow):
         self._flash(removal.describe())
 
     def _refresh_samples(self) -> None:
+        self._show_current_event()  # the events may have changed under the selection
         loaded = SampleService(self.ctx).loaded()
         self.sample_banner.setVisible(loaded)
         if hasattr(self, "load_samples_action"):

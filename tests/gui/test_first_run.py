@@ -56,6 +56,7 @@ def test_a_newcomer_loads_the_samples_imports_one_and_removes_them(qtbot, window
     assert "Your own events are not touched" in prompts.asked[-1]
     assert EventService(ctx).list() == []
     assert not window.sample_banner.isVisible()
+    assert window.event_label.text() == ""
     assert window.load_samples_action.isEnabled()
 
 
