@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from intake_app import APP_NAME, __version__
 from intake_app.core.errors import IntakeError
+from intake_app.gui.accessibility import name_controls
 from intake_app.gui.dialogs.help import HelpDialog, ShortcutsDialog, shortcut_rows
 from intake_app.gui.dialogs.welcome import WelcomeChoice, WelcomeDialog
 from intake_app.gui.pages.dashboard import DashboardPage
@@ -197,6 +198,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self._build_menus()
+        self.nav.setAccessibleName("Pages")
+        name_controls(self)
         self.show_page("events")
         self._restore_state()
         self._refresh_samples()

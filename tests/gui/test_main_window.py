@@ -77,3 +77,20 @@ def test_no_shortcut_is_bound_twice(window):
             seen[key] = action.text()
     assert seen["Ctrl+N"] == "&New event…"
     assert seen["Ctrl+2"] == "Events"
+
+
+def test_every_control_has_an_accessible_name(window):
+    from PySide6.QtWidgets import QWidget
+
+    from intake_app.gui.accessibility import needs_name
+
+    unnamed = [
+        (type(widget).__name__, widget.objectName(), widget.parentWidget().objectName())
+        for widget in window.findChildren(QWidget)
+        if needs_name(widget)
+    ]
+    assert unnamed == []
+    names = {w.accessibleName() for w in window.findChildren(QWidget) if w.accessibleName()}
+    assert {"Pages", "Event type filter", "Database URL"} <= names
+    # Unnamed controls take the text of the label beside them, which becomes their buddy.
+    assert "Owner" in names and "Period" in names

@@ -71,6 +71,8 @@ class EventsPage(QWidget):
         self.search_edit.setPlaceholderText("Filter by name, owner, country…")
         self.search_edit.setClearButtonEnabled(True)
         self.type_filter = QComboBox()
+        self.type_filter.setAccessibleName("Event type filter")
+        self.type_filter.setToolTip("Show only events of one type")
         self.type_filter.addItem("All types", None)
         for event_type in ctx.schema.event_types:
             self.type_filter.addItem(event_type.label, event_type.code)

@@ -61,10 +61,14 @@ class _StageEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.amount = QDoubleSpinBox()
+        self.amount.setAccessibleName("Stage length")
+        self.amount.setToolTip("How long the stage may take")
         self.amount.setRange(0.25, 60)
         self.amount.setSingleStep(0.5)
         self.amount.setDecimals(2)
         self.unit = QComboBox()
+        self.unit.setAccessibleName("Stage unit")
+        self.unit.setToolTip("Business days skip weekends and holidays; hours are elapsed time")
         for code, label in UNITS.items():
             self.unit.addItem(label, code)
         row = QHBoxLayout(self)
