@@ -14,7 +14,9 @@ transaction; SQLite ignores the uncommitted frames a killed writer left in the
 WAL. The only later transaction is ``--save-mapping``'s template, a convenience
 that the batch does not depend on.
 
-The default suite runs a few rounds; ``pytest -m slow`` runs twenty.
+The default suite runs a few rounds; ``pytest -m slow`` runs twenty. A restore
+(``intake db restore``, one write transaction through SQLite's backup API) is
+killed the same way and must leave the old database or the whole backup.
 """
 
 from __future__ import annotations
@@ -302,3 +304,60 @@ def test_twenty_imports_killed_at_random_moments(
     if not _slow_selected(request.config):
         pytest.skip("twenty killed imports take a couple of minutes; run them with -m slow")
     kill_imports(event_database, lead_file, tmp_path, rounds=20)
+
+
+# ----------------------------------------------------------------- a killed restore
+
+
+def _grow(path: Path, entries: int) -> None:
+    """Make the database big enough that a copy into it spills pages before committing."""
+    note = json.dumps({"note": [None, "x" * 2000]})
+    with closing(sqlite3.connect(path)) as connection:
+        connection.executemany(
+            "INSERT INTO audit_log (at, user, action, entity, changes)"
+            " VALUES ('2025-01-01 00:00:00', 'tester', 'note', 'event', ?)",
+            [(note,) for _ in range(entries)],
+        )
+        connection.commit()
+
+
+def test_a_restore_killed_part_way_leaves_the_database_as_it_was(
+    event_database: tuple[Path, int], tmp_path: Path
+) -> None:
+    template, _event_id = event_database
+    backup = tmp_path / "big-backup.db"
+    shutil.copyfile(template, backup)
+    _grow(backup, 3000)
+    old = table_counts(template)
+    new = table_counts(backup)
+    rnd = random.Random()
+    outcomes = []
+    for _round in range(3):
+        live = tmp_path / "live.db"
+        for leftover in tmp_path.glob("live.db*"):
+            leftover.unlink()
+        shutil.copyfile(template, live)
+        command = [
+            sys.executable, "-m", "intake_app", "--db", _url(live), "db", "restore", str(backup),
+            "--yes",
+        ]  # fmt: skip
+        child = Child(
+            subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=_child_env(tmp_path),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+        assert child.wait_for_wal(live, rnd.randint(WRITING, 2 * WRITING))
+        child.process.send_signal(signal.SIGKILL)
+        child.process.communicate(timeout=60)
+
+        assert soundness(live) == (["ok"], [])
+        counts = table_counts(live)
+        assert counts in (old, new)  # the old database or the whole backup, never a mixture
+        outcomes.append(counts == old)
+        assert list(tmp_path.glob("live.db.before-restore-*.bak"))  # the safety copy came first
+    assert any(outcomes), "every kill came after the restore's commit"
