@@ -19,6 +19,7 @@ import yaml
 from importers.base import Cancelled, ProgressFn, ReadError, no_progress
 from importers.profiles import ProfileError
 from intake_app import APP_NAME, __version__
+from intake_app.cli import db as db_commands
 from intake_app.cli import export as export_commands
 from intake_app.cli import person as person_commands
 from intake_app.cli import report as report_commands
@@ -463,6 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
     report_commands.add_commands(commands, json_flag)
     sample_commands.add_commands(commands, json_flag)
     person_commands.add_commands(commands, json_flag)
+    db_commands.add_commands(commands, json_flag)
     return parser
 
 
@@ -509,12 +511,20 @@ def main(
     handler: Callable[[AppContext, argparse.Namespace, TextIO], int] | None = getattr(
         args, "handler", None
     )
-    if handler is None:
+    db_handler: Callable[[str, argparse.Namespace, TextIO], int] | None = getattr(
+        args, "db_handler", None
+    )
+    if handler is None and db_handler is None:
         args.help_parser.print_help(err)
         return EXIT_USAGE
 
     ctx: AppContext | None = None
     try:
+        if db_handler is not None:
+            # `intake db` works on a database that may not open (damaged, locked, newer):
+            # it gets the URL, opens the file itself and never migrates it.
+            return db_handler(resolve_database_url(args.db), args, out)
+        assert handler is not None
         ctx = open_context(resolve_database_url(args.db), resolve_schema_dir(args.schema))
         return handler(ctx, args, out)
     except (IntakeError, SchemaError, ReadError, ProfileError) as exc:

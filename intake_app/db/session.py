@@ -29,11 +29,20 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import DatabaseError as SQLAlchemyDatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intake_app import APP_NAME
 from intake_app.core.errors import DatabaseError, PermissionDeniedError
+from intake_app.db.sqlite_files import create_private_file as create_new_private_file
+from intake_app.db.sqlite_files import has_sqlite_header
 from intake_app.paths import migrations_dir
 
 log = logging.getLogger(__name__)
@@ -43,6 +52,9 @@ _WRITE_OPTION = "intake_write"
 PEOPLE_LOCK = 0x494E544B
 SQLITE_BUSY_TIMEOUT_S = 30
 PG_CONNECT_TIMEOUT_S = 10
+# How long a SQLite connection waits for another program's write lock, in seconds.
+BUSY_TIMEOUT_ENV = "INTAKE_SQLITE_BUSY_TIMEOUT"
+RESTORE_HINT = "restore a backup with `intake db restore BACKUP`"
 
 
 def is_pg(url: URL) -> bool:
@@ -100,7 +112,23 @@ def describe_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def _install_sqlite_hooks(engine: Engine, is_file: bool) -> None:
+def sqlite_busy_timeout() -> float:
+    """Seconds a SQLite connection waits for a lock: ``INTAKE_SQLITE_BUSY_TIMEOUT``, else 30."""
+    text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    if not text:
+        return float(SQLITE_BUSY_TIMEOUT_S)
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 24 * 3600:
+        raise DatabaseError(
+            f"{BUSY_TIMEOUT_ENV} must be a number of seconds between 0 and 86400, not {text!r}."
+        )
+    return seconds
+
+
+def _install_sqlite_hooks(engine: Engine, is_file: bool, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy's "begin" hook below decide how transactions start,
@@ -111,7 +139,7 @@ def _install_sqlite_hooks(engine: Engine, is_file: bool) -> None:
             cursor.execute("PRAGMA foreign_keys = ON")
             # Overwrite deleted content with zeros (many builds leave it in free pages).
             cursor.execute("PRAGMA secure_delete = ON")
-            cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_S * 1000}")
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             if is_file:
                 cursor.execute("PRAGMA journal_mode = WAL")
                 cursor.execute("PRAGMA synchronous = NORMAL")
@@ -245,8 +273,9 @@ def create_db_engine(url: str | URL) -> Engine:
         if parsed.get_backend_name() == "sqlite":
             if path is not None:
                 _prepare_sqlite_file(path)
-            engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
-            _install_sqlite_hooks(engine, is_file=path is not None)
+            busy_timeout = sqlite_busy_timeout()
+            engine = create_engine(parsed, connect_args={"timeout": busy_timeout})
+            _install_sqlite_hooks(engine, is_file=path is not None, busy_timeout=busy_timeout)
         else:
             # A dropped connection (server restart, laptop asleep) is replaced before
             # use; an unreachable server fails in seconds, not minutes.
@@ -273,46 +302,69 @@ def head_revision() -> str:
     return head
 
 
-def migration_state(engine: Engine) -> MigrationState:
+def known_revisions() -> set[str]:
+    """Every schema revision this version of the app has a migration for."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    return {revision.revision for revision in script.walk_revisions()}
+
+
+def migration_state(engine: Engine, *, name: str | None = None) -> MigrationState:
     """Where the database stands against the app's migrations.
+
+    Args:
+        engine: the database.
+        name: how to name it in a message (default: from the engine's URL).
 
     Raises:
         DatabaseError: the database carries a revision this app does not know,
             that is, it was written by a newer version.
     """
-    script = ScriptDirectory.from_config(_alembic_config())
     with engine.connect() as connection:
         current_heads = MigrationContext.configure(connection).get_current_heads()
     head = head_revision()
     current = current_heads[0] if current_heads else None
-    known = {revision.revision for revision in script.walk_revisions()}
+    known = known_revisions()
     unknown = [revision for revision in current_heads if revision not in known]
     if unknown:
         raise DatabaseError(
-            f"The database {describe_url(engine.url)} was written by a newer version of"
+            f"The database {name or describe_url(engine.url)} was written by a newer version of"
             f" {APP_NAME} (schema revision {unknown[0]}); install that version to open it."
         )
     return MigrationState(current=current, head=head)
 
 
-def backup_sqlite(path: Path, reason: str) -> Path:
+def backup_sqlite(path: Path, reason: str, *, target: Path | None = None) -> Path:
     """Copy a SQLite database (WAL included) with the online backup API.
 
+    The copy is one consistent snapshot even while other programs write, and is
+    created readable by its owner only: it holds the same personal data.
+
+    Args:
+        path: the database file.
+        reason: why the copy is made; names the default target.
+        target: where to write the copy; it must not exist yet.
+
     Returns:
-        The path of the copy, beside the original: ``<name>.<reason>-<time>.bak``.
+        The path of the copy; by default beside the original:
+        ``<name>.<reason>-<time>.bak``.
     """
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = path.with_name(f"{path.name}.{reason}-{stamp}.bak")
-    create_private_file(target)  # a copy of personal data: owner only, like the original
-    source = sqlite3.connect(path)
+    if target is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = path.with_name(f"{path.name}.{reason}-{stamp}.bak")
+    create_new_private_file(target)  # a copy of personal data: owner only
     try:
-        copy = sqlite3.connect(target)
+        source = sqlite3.connect(path)
         try:
-            source.backup(copy)
+            copy = sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
         finally:
-            copy.close()
-    finally:
-        source.close()
+            source.close()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return target
 
 
@@ -376,13 +428,11 @@ class Database:
         with self._read() as session:
             try:
                 yield session
-            except OperationalError as exc:
-                raise _friendly(exc, self.display_name) from exc
-            except DBAPIError as exc:
-                refusal = _refused(exc)
-                if refusal is None:
+            except SQLAlchemyDatabaseError as exc:
+                failure = self._failure(exc)
+                if failure is exc:
                     raise
-                raise refusal from exc
+                raise failure from exc
 
     @contextmanager
     def write(self, *, exclusive: bool = False) -> Iterator[Session]:
@@ -402,13 +452,18 @@ class Database:
                             text("SELECT pg_advisory_xact_lock(:key)"), {"key": PEOPLE_LOCK}
                         )
                     yield session
-            except OperationalError as exc:
-                raise _friendly(exc, self.display_name) from exc
-            except DBAPIError as exc:
-                refusal = _refused(exc)
-                if refusal is None:
+            except SQLAlchemyDatabaseError as exc:
+                failure = self._failure(exc)
+                if failure is exc:
                     raise
-                raise refusal from exc
+                raise failure from exc
+
+    def _failure(self, exc: SQLAlchemyDatabaseError) -> Exception:
+        """What a failed command becomes: the database's refusal, a sentence, or itself."""
+        refusal = _refused(exc)
+        if refusal is not None:
+            return refusal
+        return _friendly_or(exc, self.display_name, sqlite=self.backend == "sqlite")
 
     def login(self) -> str | None:
         """The database login on a server (PostgreSQL); None for SQLite, which has none."""
@@ -439,13 +494,69 @@ def _refused(exc: DBAPIError) -> PermissionDeniedError | None:
     )
 
 
-def _friendly(exc: OperationalError, name: str) -> DatabaseError:
-    text = str(exc.orig) if exc.orig is not None else str(exc)
-    if "locked" in text or "busy" in text:
-        return DatabaseError(f"The database {name} is busy in another program; try again.")
-    if "readonly" in text or "read-only" in text:
-        return DatabaseError(f"The database {name} is read-only; nothing was written.")
+def _driver_text(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig) if orig is not None else str(exc)
+    return next(iter(text.splitlines()), "").strip().rstrip(".")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a database error says the file is damaged or is not a database at all."""
+    text = _driver_text(exc).lower()
+    return any(sign in text for sign in ("malformed", "not a database", "corrupt"))
+
+
+def friendly_error(
+    exc: BaseException, name: str, *, opening: bool = False, sqlite: bool = True
+) -> DatabaseError:
+    """One sentence for a failure of the database itself: locked, read-only, damaged, other.
+
+    Args:
+        exc: the driver's error (SQLAlchemy's, or ``sqlite3``'s).
+        name: the database as shown to a person (:func:`describe_url`).
+        opening: the failure came while opening the database, before any command.
+        sqlite: the database is a SQLite file (the advice is about files and backups).
+    """
+    text = _driver_text(exc)
+    lower = text.lower()
+    if sqlite and ("locked" in lower or "busy" in lower):
+        return DatabaseError(
+            f"The database {name} is locked by another program that is writing to it;"
+            " nothing was written, try again when it has finished."
+        )
+    if "readonly" in lower or "read-only" in lower:
+        where = " (check the permissions of the file and its folder)" if sqlite else ""
+        return DatabaseError(f"The database {name} is read-only{where}; nothing was written.")
+    if sqlite and "not a database" in lower:
+        return not_a_database(name, text)
+    if sqlite and is_damage(exc):
+        return DatabaseError(
+            f"The database {name} is damaged ({text}); nothing was written:"
+            f" {RESTORE_HINT}, or list the problems with `intake db check`."
+        )
+    if opening:
+        return DatabaseError(f"Cannot open the database {name}: {text}.")
     return DatabaseError(f"The database {name} failed: {text}.")
+
+
+def not_a_database(name: str, detail: str = "file is not a database") -> DatabaseError:
+    return DatabaseError(
+        f"The file {name} is not a SQLite database, or is damaged beyond reading"
+        f" ({detail}); it was left as it is: {RESTORE_HINT}."
+    )
+
+
+def _friendly_or(exc: SQLAlchemyDatabaseError, name: str, *, sqlite: bool) -> Exception:
+    """The friendly error for a failure of the database; other errors (a broken rule) as they are.
+
+    An ``IntegrityError`` is a constraint the caller may expect and handle; only an
+    operational failure or a damaged file becomes a :class:`DatabaseError`.
+    """
+    if isinstance(exc, IntegrityError):
+        return exc
+    if isinstance(exc, OperationalError) or (sqlite and is_damage(exc)):
+        return friendly_error(exc, name, sqlite=sqlite)
+    return exc
 
 
 def open_database(url: str | URL, *, migrate: bool = True) -> Database:
@@ -457,7 +568,11 @@ def open_database(url: str | URL, *, migrate: bool = True) -> Database:
     """
     engine = create_db_engine(url)
     name = describe_url(engine.url)
+    path = sqlite_file(engine.url)
     try:
+        if path is not None and path.is_file() and not has_sqlite_header(path):
+            # Refused before SQLite opens it: closing it would delete a -wal file beside it.
+            raise not_a_database(name)
         if migrate:
             upgrade(engine)
         elif not migration_state(engine).up_to_date:
@@ -465,12 +580,8 @@ def open_database(url: str | URL, *, migrate: bool = True) -> Database:
     except DatabaseError:
         engine.dispose()
         raise
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, sqlite3.DatabaseError) as exc:
         engine.dispose()
-        orig = getattr(exc, "orig", None)
-        detail = str(orig) if orig is not None else str(exc).splitlines()[0]
-        raise DatabaseError(f"Cannot open the database {name}: {detail}.") from exc
-    except sqlite3.DatabaseError as exc:
-        engine.dispose()
-        raise DatabaseError(f"Cannot open the database {name}: {exc}.") from exc
+        sqlite = engine.url.get_backend_name() == "sqlite"
+        raise friendly_error(exc, name, opening=True, sqlite=sqlite) from exc
     return Database(engine)

@@ -11,6 +11,7 @@ hand keep their names.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -71,11 +72,11 @@ def _label_pairs(layout: QLayout) -> list[tuple[QLabel, QWidget]]:
             label_widget, field_widget = label.widget(), field.widget()
             if isinstance(label_widget, QLabel) and field_widget is not None:
                 pairs.append((label_widget, field_widget))
-    items = [layout.itemAt(i) for i in range(layout.count())]
-    for before, after in zip(items, items[1:], strict=False):
-        label, control = before.widget(), after.widget()
-        if isinstance(label, QLabel) and control is not None and isinstance(control, CONTROLS):
-            pairs.append((label, control))
+    items = [item for i in range(layout.count()) if (item := layout.itemAt(i)) is not None]
+    for before, after in pairwise(items):
+        beside, control = before.widget(), after.widget()
+        if isinstance(beside, QLabel) and isinstance(control, CONTROLS):
+            pairs.append((beside, control))
     for item in items:
         child = item.layout()
         if child is not None:
