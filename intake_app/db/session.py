@@ -100,6 +100,10 @@ def sqlite_file(url: URL) -> Path | None:
 def describe_url(url: URL) -> str:
     """How the database is named to a person: the file path, or the URL without password."""
     path = sqlite_file(url)
+    database = url.database or ""
+    if path is None and url.get_backend_name() == "sqlite" and database.startswith("file:"):
+        # A SQLite URI, e.g. file:/path/x.db?mode=ro: name the file.
+        path = Path(database.removeprefix("file:").removeprefix("//"))
     if path is not None:
         try:
             return str(Path("~") / path.resolve().relative_to(Path.home()))
@@ -271,9 +275,9 @@ def create_db_engine(url: str | URL) -> Engine:
     path = sqlite_file(parsed)
     try:
         if parsed.get_backend_name() == "sqlite":
+            busy_timeout = sqlite_busy_timeout()  # a bad setting refused before any file is made
             if path is not None:
                 _prepare_sqlite_file(path)
-            busy_timeout = sqlite_busy_timeout()
             engine = create_engine(parsed, connect_args={"timeout": busy_timeout})
             _install_sqlite_hooks(engine, is_file=path is not None, busy_timeout=busy_timeout)
         else:
