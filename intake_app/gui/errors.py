@@ -204,8 +204,11 @@ class ErrorHandler(QObject):
         written = next((r.log_file for r in self.reports if r.log_file is not None), None)
         dialog.set_log_file(display_path(written) if written else None)
         if not dialog.isVisible():
+            dialog.fit()
             dialog.show()
             dialog.activateWindow()
+        elif self.count == 2:  # the count line appears
+            dialog.fit()
         self.dialog_shown.emit(dialog)
 
     def _backend(self) -> str | None:

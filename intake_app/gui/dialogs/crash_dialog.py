@@ -51,7 +51,7 @@ class CrashDialog(QDialog):
         # but the event loop runs on, so work in the background goes on too.
         self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setSizeGripEnabled(True)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(620)
 
         icon = QLabel()
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_MessageBoxIconSize)
@@ -110,7 +110,7 @@ class CrashDialog(QDialog):
         self.details_edit.setReadOnly(True)
         self.details_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.details_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.details_edit.setMinimumHeight(260)
+        self.details_edit.setMinimumHeight(320)
         self.details_edit.setAccessibleName("Error details")
         self.details_edit.setToolTip("The traceback, the app's version and what it runs on")
         self.details_edit.hide()
@@ -134,12 +134,14 @@ class CrashDialog(QDialog):
         self.continue_button.clicked.connect(self.accept)
 
         text = QVBoxLayout()
+        text.setSpacing(10)
         text.addWidget(intro)
         text.addWidget(self.summary_label)
         text.addWidget(self.count_label)
         text.addWidget(next_step)
         top = QHBoxLayout()
         top.addWidget(icon)
+        top.addSpacing(6)
         top.addLayout(text, 1)
 
         buttons = QHBoxLayout()
@@ -188,7 +190,14 @@ class CrashDialog(QDialog):
         )
         self.details_button.setChecked(shown)
         self.details_edit.setVisible(shown)
+        self.fit()
+
+    def fit(self) -> None:
+        """The height the wrapped text needs at the box's width: no gap, nothing cut off."""
         self.adjustSize()
+        layout = self.layout()
+        if layout.hasHeightForWidth():
+            self.resize(self.width(), layout.totalHeightForWidth(self.width()))
 
     def copy_details(self) -> None:
         """Put the whole details text on the clipboard."""
