@@ -359,6 +359,7 @@ def main() -> int:
     # Relative to the work folder (entered below), so no picture names a folder of this machine.
     os.environ["INTAKE_DATA_DIR"] = "data"
     os.environ["INTAKE_CONFIG_DIR"] = "config"
+    os.environ["INTAKE_LOG_DIR"] = "logs"
     os.environ["INTAKE_USER"] = "Dana Whitfield"
 
     from PySide6.QtCore import QDate
