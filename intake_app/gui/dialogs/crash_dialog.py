@@ -196,7 +196,7 @@ class CrashDialog(QDialog):
         """The height the wrapped text needs at the box's width: no gap, nothing cut off."""
         self.adjustSize()
         layout = self.layout()
-        if layout.hasHeightForWidth():
+        if layout is not None and layout.hasHeightForWidth():
             self.resize(self.width(), layout.totalHeightForWidth(self.width()))
 
     def copy_details(self) -> None:
