@@ -4,6 +4,7 @@ Environment overrides (for tests, portable use and development):
 
 * ``INTAKE_DATA_DIR``: the folder for the default database and its backups.
 * ``INTAKE_CONFIG_DIR``: the folder for settings and window state.
+* ``INTAKE_LOG_DIR``: the folder for the log file (``intake.log`` and its rotations).
 * ``INTAKE_DATABASE_URL``: the database, before the one chosen in Settings.
 """
 
@@ -65,6 +66,24 @@ def user_config_dir() -> Path:
     )
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def user_log_dir() -> Path:
+    r"""The folder of the log file (platformdirs' user log folder).
+
+    ``~/.local/state/EventLeadIntake/log`` on Linux, ``%LOCALAPPDATA%\EventLeadIntake\Logs``
+    on Windows, ``~/Library/Logs/EventLeadIntake`` on macOS.
+    """
+    override = os.environ.get("INTAKE_LOG_DIR")
+    path = Path(override) if override else Path(platformdirs.user_log_dir(APP_ID, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def readme_file() -> Path | None:
+    """The project's README beside the packages (a source checkout), if it is there."""
+    path = _bundle_root() / "README.md"
+    return path if path.is_file() else None
 
 
 def default_database_path() -> Path:

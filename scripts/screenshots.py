@@ -326,11 +326,78 @@ def _dashboard() -> None:
     ctx.close()
 
 
+# A made-up error for the crash dialog's picture: raised and caught inside this snippet, so
+# the traceback names no file of this machine.
+DEMO_ERROR = """
+SYNONYMS = {"trade show": "tradeshow", "conf": "conference"}
+
+
+def canonical_event_type(value):
+    return SYNONYMS[value.strip().casefold()]
+
+
+def apply_synonyms(row):
+    row["event_type"] = canonical_event_type(row["event_type"])
+
+
+try:
+    apply_synonyms({"event_type": "Roadshow "})
+except KeyError as exc:
+    error = exc
+"""
+
+
+def _help_screens(app, window) -> None:  # type: ignore[no-untyped-def]
+    """The crash dialog (details shown) and Help → About, with the folders a user would have."""
+    from intake_app.gui.dialogs.about_dialog import AboutDialog
+    from intake_app.gui.errors import ErrorHandler
+    from intake_app.services.context import open_context
+
+    # The platform's own folders below a stand-in home folder, shown as ~/...
+    saved = {name: os.environ.pop(name, None) for name in (
+        "INTAKE_DATA_DIR", "INTAKE_LOG_DIR", "XDG_DATA_HOME", "XDG_STATE_HOME",
+    )}  # fmt: skip
+    saved["HOME"] = os.environ.get("HOME")
+    os.environ["HOME"] = str(Path.cwd() / "home")
+    try:
+        from intake_app.paths import default_database_url
+
+        ctx = open_context(default_database_url())
+        about = AboutDialog(ctx, window)
+        about.show()
+        app.processEvents()
+        about.grab().save(str(DOCS / "about.png"))
+        about.close()
+
+        namespace: dict[str, object] = {}
+        exec(compile(DEMO_ERROR, "demo_error.py", "exec"), namespace)  # our own text, no input
+        handler = ErrorHandler(lambda: ctx.db.backend, quit_app=lambda: None)
+        handler.window = window
+        error = namespace["error"]
+        assert isinstance(error, BaseException)
+        handler.handle(error)
+        app.processEvents()
+        dialog = handler.dialog
+        assert dialog is not None
+        dialog.show_details(True)
+        app.processEvents()
+        dialog.grab().save(str(DOCS / "crash-dialog.png"))
+        dialog.reject()
+        ctx.close()
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="intake-shots-"))
     # Relative to the work folder (entered below), so no picture names a folder of this machine.
     os.environ["INTAKE_DATA_DIR"] = "data"
     os.environ["INTAKE_CONFIG_DIR"] = "config"
+    os.environ["INTAKE_LOG_DIR"] = "logs"
     os.environ["INTAKE_USER"] = "Dana Whitfield"
 
     from PySide6.QtCore import QDate
@@ -389,6 +456,7 @@ def main() -> int:
     _leads_page(app, window, ctx)
     _duplicates_page(app, window, ctx)
     _erase_person(app, window, ctx)
+    _help_screens(app, window)
 
     window.close()
     ctx.close()

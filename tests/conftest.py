@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from intake_app import logs
 from tests import pg_server as pg
 
 
@@ -71,10 +72,12 @@ def isolated_environment(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("INTAKE_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("INTAKE_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("INTAKE_LOG_DIR", str(home / "logs"))
     monkeypatch.setenv("INTAKE_USER", "tester")
     monkeypatch.delenv("INTAKE_DATABASE_URL", raising=False)
     monkeypatch.delenv("INTAKE_SCHEMA_DIR", raising=False)
-    return home
+    yield home
+    logs.close()  # the next test logs to its own folder
 
 
 class Inbox:

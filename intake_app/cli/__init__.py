@@ -2,7 +2,8 @@
 
 Exit codes: 0 success, 1 a refused input or failed operation (nothing
 written), 2 bad usage. Errors are one sentence on stderr, never a traceback;
-unexpected failures are logged in full to ``intake.log`` in the data folder.
+unexpected failures are logged in full to ``intake.log`` in the user log folder
+(:mod:`intake_app.logs`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from intake_app.cli.output import print_json as _print_json
 from intake_app.cli.output import table as _table
 from intake_app.core.errors import IntakeError, ValidationError
 from intake_app.core.events import EventInput, When, parse_when
-from intake_app.paths import resolve_database_url, resolve_schema_dir, user_data_dir
+from intake_app.logs import configure as configure_logging
+from intake_app.logs import exception_summary, write_exception
+from intake_app.paths import resolve_database_url, resolve_schema_dir
 from intake_app.services.context import AppContext, open_context
 from intake_app.services.duplicates import DuplicateService
 from intake_app.services.events import EventRecord, EventService
@@ -468,24 +471,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _log_unexpected(exc: BaseException) -> Path | None:
-    try:
-        log_path = user_data_dir() / "intake.log"
-        handler = logging.FileHandler(log_path, encoding="utf-8")
-    except OSError:
-        return None
-    logger = logging.getLogger("intake_app.crash")
-    # The traceback goes to the file only: stderr gets one sentence, never a traceback.
-    logger.propagate = False
-    logger.addHandler(handler)
-    try:
-        logger.error("Unexpected error", exc_info=exc)
-    finally:
-        logger.removeHandler(handler)
-        handler.close()
-    return log_path
-
-
 def main(
     argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
@@ -498,11 +483,7 @@ def main(
     except SystemExit as exit_:
         return int(exit_.code or 0)
 
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=err,
-    )
+    configure_logging(logging.INFO if args.verbose else logging.WARNING, stream=err)
     if args.command is None:
         parser.print_help(err)
         return EXIT_USAGE
@@ -537,10 +518,9 @@ def main(
         err.write("intake: cancelled; nothing was written.\n")
         return EXIT_FAILED
     except Exception as exc:
-        where = _log_unexpected(exc)
+        where = write_exception(exc)  # the traceback goes to the log file, never to stderr
         detail = f"; details are in {where}" if where else ""
-        summary = next(iter(str(exc).splitlines()), "")  # e.g. SQLAlchemy appends the SQL
-        err.write(f"intake: unexpected error ({type(exc).__name__}: {summary}){detail}.\n")
+        err.write(f"intake: unexpected error ({exception_summary(exc)}){detail}.\n")
         return EXIT_FAILED
     finally:
         if ctx is not None:

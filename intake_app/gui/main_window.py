@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intake_app import APP_NAME, __version__
+from intake_app import APP_NAME
 from intake_app.core.errors import IntakeError
 from intake_app.gui.accessibility import name_controls
+from intake_app.gui.dialogs.about_dialog import AboutDialog
 from intake_app.gui.dialogs.help import HelpDialog, ShortcutsDialog, shortcut_rows
 from intake_app.gui.dialogs.welcome import WelcomeChoice, WelcomeDialog
 from intake_app.gui.pages.dashboard import DashboardPage
@@ -189,6 +190,7 @@ class MainWindow(QMainWindow):
         self.reports_page.reviewed.connect(self.dashboard_page.refresh)
         self.settings_page.governance_changed.connect(self.reports_page.mark_stale)
         self.settings_page.governance_changed.connect(self.dashboard_page.refresh)
+        self.about_dialog: AboutDialog | None = None
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(self.windowIcon(), self)
@@ -301,10 +303,12 @@ class MainWindow(QMainWindow):
         self.remove_samples_action.triggered.connect(self.remove_samples)
         help_menu.addAction(self.remove_samples_action)
         help_menu.addSeparator()
-        about = QAction(f"&About {APP_NAME}", self)
+        about = QAction(f"&About {APP_NAME}…", self)
         about.setMenuRole(QAction.MenuRole.AboutRole)
-        about.triggered.connect(self._about)
+        about.setStatusTip("The version, the database in use, the data and log folders")
+        about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+        self.about_action = about
 
     # ------------------------------------------------------------ first run, help, samples
 
@@ -460,13 +464,11 @@ class MainWindow(QMainWindow):
         self.show_page("events")
         self.events_page.focus_filter()
 
-    def _about(self) -> None:
-        self.prompts.info(
-            self,
-            f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\n\nGets event leads into the lead-management process"
-            f" fast and clean.\n\nDatabase: {self.ctx.db.display_name}",
-        )
+    def show_about(self) -> AboutDialog:
+        if self.about_dialog is None:
+            self.about_dialog = AboutDialog(self.ctx, self)
+        self.about_dialog.open()
+        return self.about_dialog
 
     def _restore_state(self) -> None:
         settings = window_settings()

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
+import threading
 
 import pytest
 
 from intake_app.db.session import open_database
 from intake_app.gui import app as gui_app
+from intake_app.gui.errors import ErrorHandler
+from intake_app.gui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
@@ -46,3 +50,26 @@ def test_a_broken_company_schema_is_refused_before_the_database_is_touched(
     assert gui_app.run_gui(f"sqlite:///{db.as_posix()}", schema) == 1
     assert "event_types.yaml" in shown[0]
     assert not db.exists()
+
+
+def test_the_window_runs_with_the_crash_hooks_installed_and_hands_them_back(
+    qtbot, tmp_path, monkeypatch
+):
+    seen = {}
+
+    def event_loop(_app):  # instead of app.exec(): look at what run_gui set up, then close
+        handler = sys.excepthook.__self__
+        seen.update(handler=handler, window=handler.window, thread_hook=threading.excepthook)
+        handler.window.close()
+        return 0
+
+    monkeypatch.setattr(gui_app.QApplication, "exec", event_loop)
+    before = (sys.excepthook, threading.excepthook)
+
+    assert gui_app.run_gui(f"sqlite:///{(tmp_path / 'app.db').as_posix()}") == 0
+
+    assert isinstance(seen["handler"], ErrorHandler)
+    assert isinstance(seen["window"], MainWindow)
+    assert seen["thread_hook"] == seen["handler"].thread_excepthook
+    assert seen["handler"].backend() == "sqlite"
+    assert (sys.excepthook, threading.excepthook) == before

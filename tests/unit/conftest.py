@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from intake_app import logs
 from intake_app.core.events import EventInput, When, parse_when
 from intake_app.services.context import AppContext, open_context
 from intake_app.services.events import EventRecord, EventService
@@ -23,16 +24,18 @@ MakeEvent = Callable[..., EventRecord]
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep every test away from the real data and config folders, database and schema."""
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Keep every test away from the real data, config and log folders, database and schema."""
     data_dir = tmp_path / "data"
     config_dir = tmp_path / "config"
     monkeypatch.setenv("INTAKE_DATA_DIR", str(data_dir))
     monkeypatch.setenv("INTAKE_CONFIG_DIR", str(config_dir))
+    monkeypatch.setenv("INTAKE_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv("INTAKE_USER", "tester")
     monkeypatch.delenv("INTAKE_DATABASE_URL", raising=False)
     monkeypatch.delenv("INTAKE_SCHEMA_DIR", raising=False)
-    return data_dir
+    yield data_dir
+    logs.close()  # the next test logs to its own folder
 
 
 def sqlite_url(path: Path) -> str:
