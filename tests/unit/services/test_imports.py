@@ -200,7 +200,8 @@ def test_a_company_schema_sets_the_read_limits(tmp_path, monkeypatch):
     )
     strict = open_context(f"sqlite:///{(tmp_path / 'limits.db').as_posix()}", company)
     try:
-        with pytest.raises(ReadError, match=r"badge_scan\.csv, row 1: a cell is longer than 10 "):
+        refusal = r"badge_scan\.csv, row 1, column 1: the cell holds 21 characters, more than"
+        with pytest.raises(ReadError, match=refusal):
             ImportService(strict).preview(DATA / "badge_scan.csv")
     finally:
         strict.close()
