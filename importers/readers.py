@@ -50,7 +50,7 @@ from importers.extent import (
     MAX_TAG_BYTES,
     Reach,
     TagTooLongError,
-    XlsxBound,
+    XlsxCheck,
     ods_reach,
     windows,
     xlsx_reach,
@@ -507,8 +507,7 @@ def check_archive(file: Path, limits: ReadLimits, cancel: CancelToken | None = N
                 if name in sheets:
                     _check_worksheet(file, archive, info, sheets[name], chunks, limits)
                 elif fmt == "ods" and name == "content.xml":
-                    for table, reach in ods_reach(windows(chunks)):
-                        _check_reach(file, table, reach, limits)
+                    _check_tables(file, archive, info, chunks, limits)
                 else:
                     for _chunk in chunks:
                         pass
@@ -577,18 +576,37 @@ def _check_worksheet(
     limits: ReadLimits,
 ) -> None:
     """Measure a worksheet part as it is unpacked; read it again exactly only if in doubt."""
-    bound = XlsxBound()
+    check = XlsxCheck()
+    bounds = (limits.max_rows, limits.max_columns, limits.max_cells)
     for window in windows(chunks):
-        bound.feed(window)
-    within = (
-        bound.rows <= limits.max_rows
-        and bound.columns <= limits.max_columns
-        and bound.cells <= limits.max_cells
-    )
-    if within and not bound.positional:
+        check.feed(window, bounds)
+    if not check.doubt:
         return
     again = _unpack(file, archive, info, limits, [0])
     _check_reach(file, sheet, xlsx_reach(windows(again)), limits)
+
+
+def _check_tables(
+    file: Path,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    chunks: Iterator[bytes],
+    limits: ReadLimits,
+) -> None:
+    """Measure an OpenDocument ``content.xml``; count exactly only if a bound is too large."""
+    tables, approximate = ods_reach(windows(chunks))
+    if approximate and not all(_fits(reach, limits) for _table, reach in tables):
+        tables, _ = ods_reach(windows(_unpack(file, archive, info, limits, [0])), exact=True)
+    for table, reach in tables:
+        _check_reach(file, table, reach, limits)
+
+
+def _fits(reach: Reach, limits: ReadLimits) -> bool:
+    return (
+        reach.rows <= limits.max_rows
+        and reach.columns <= limits.max_columns
+        and reach.cells <= limits.max_cells
+    )
 
 
 def _check_reach(file: Path, sheet: str, reach: Reach, limits: ReadLimits) -> None:

@@ -334,6 +334,12 @@ def far_cell_xlsx(path: Path) -> Path:
     return write_xlsx(path, _leads_sheet(more=far))
 
 
+def far_cell_second_r_xlsx(path: Path) -> Path:
+    """A small <dimension>, and a cell whose second r (the one the library takes) is far."""
+    far = '<row r="3"><c r="D3" r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    return write_xlsx(path, sheet_xml([SHORT_HEADERS, TWO_LEADS[0]], dimension="A1:D3", more=far))
+
+
 def far_row_xlsx(path: Path) -> Path:
     """Two leads and one value a million rows down, in column A."""
     far = '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row>'
