@@ -494,7 +494,10 @@ def check_archive(file: Path, limits: ReadLimits, cancel: CancelToken | None = N
         try:
             fmt = _zip_format(file, archive)
             sheets = _worksheet_parts(archive) if fmt in ("xlsx", "xlsm") else {}
-        except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, NotImplementedError):
+        except ReadError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, NotImplementedError,
+                RuntimeError, ValueError):  # fmt: skip
             raise ReadError("the workbook is damaged or truncated", file=file) from None
         unpacked = [0]
         for info in infos:
