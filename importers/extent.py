@@ -204,12 +204,21 @@ def _last_reference(attributes: bytes) -> tuple[bytes, bytes] | None:
     return (ref.group(1), ref.group(2)) if ref else None
 
 
-def xlsx_reach(windows_: Iterable[bytes]) -> Reach:
+def _over(reach: Reach, limits: tuple[int, int, int] | None) -> bool:
+    if limits is None:
+        return False
+    max_rows, max_columns, max_cells = limits
+    return reach.rows > max_rows or reach.columns > max_columns or reach.cells > max_cells
+
+
+def xlsx_reach(windows_: Iterable[bytes], limits: tuple[int, int, int] | None = None) -> Reach:
     """The exact reach of a worksheet part, read tag by tag as the library reads it.
 
     A row without ``r`` follows the previous row; a cell without ``r`` follows the
     previous cell of its row. Only cells with content count: ``<c r="Z9" s="1"/>``
-    (formatting only) does not.
+    (formatting only) does not. With ``limits`` (rows, columns, cells) the reading
+    stops at the first cell past one of them (a large sheet is refused without
+    reading all of it).
     """
     reach = Reach()
     row = column = 0
@@ -226,7 +235,11 @@ def xlsx_reach(windows_: Iterable[bytes]) -> Reach:
             else:
                 column, cell_row = column + 1, row
             if not attributes.rstrip().endswith(b"/"):
-                reach.add(max(cell_row, 1), column)
+                row_, column_ = max(cell_row, 1), column
+                if row_ > reach.rows or column_ > reach.columns:
+                    reach.add(row_, column_)
+                    if _over(reach, limits):
+                        return reach
     return reach
 
 
@@ -264,6 +277,8 @@ class _OdsScan:
 
     tables: list[tuple[str, Reach]] = field(default_factory=list)
     approximate: bool = False  # some pieces were only bounded (see quick)
+    limits: tuple[int, int, int] | None = None  # stop once a table is past one of them
+    over: bool = False
     row: int = 0  # the last row used so far in the current table
     column: int = 0  # the last column used so far in the open row
     first: int = 0  # the open row's first row number
@@ -274,6 +289,7 @@ class _OdsScan:
             reach = self.tables[-1][1]
             if row > reach.rows or column > reach.columns:
                 reach.add(row, column)
+                self.over = self.over or _over(reach, self.limits)
 
     def exact(self, window: bytes) -> None:
         """Every tag in turn, repeats included."""
@@ -339,7 +355,10 @@ class _OdsScan:
 
 
 def ods_reach(
-    windows_: Iterable[bytes], *, exact: bool = False
+    windows_: Iterable[bytes],
+    *,
+    exact: bool = False,
+    limits: tuple[int, int, int] | None = None,
 ) -> tuple[list[tuple[str, Reach]], bool]:
     """Each table of an OpenDocument ``content.xml`` with its reach, and whether it is a bound.
 
@@ -347,10 +366,13 @@ def ods_reach(
     ``number-columns-repeated``; a cell counts when it has a value type or content
     (the empty cells LibreOffice repeats to the sheet's edge do not). Pieces with
     no repeats are only counted (fast, and a bound: their empty cells count too)
-    unless ``exact``; the second value says whether any piece was.
+    unless ``exact``; the second value says whether any piece was. With ``limits``
+    (rows, columns, cells) an exact reading stops at the first table past one.
     """
-    scan = _OdsScan()
+    scan = _OdsScan(limits=limits if exact else None)
     for window in windows_:
         if exact or not scan.quick(window):
             scan.exact(window)
+        if scan.over:
+            break
     return scan.tables, scan.approximate

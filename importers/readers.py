@@ -27,7 +27,8 @@ import re
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import closing
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
@@ -507,13 +508,9 @@ def check_archive(file: Path, limits: ReadLimits, cancel: CancelToken | None = N
             name = info.filename
             chunks = _unpack(file, archive, info, limits, unpacked, xml=name in sheets)
             try:
-                if name in sheets:
-                    _check_worksheet(file, archive, info, sheets[name], chunks, limits)
-                elif fmt == "ods" and name == "content.xml":
-                    _check_tables(file, archive, info, chunks, limits)
-                else:
-                    for _chunk in chunks:
-                        pass
+                # closing: a part left half read keeps the workbook's file open.
+                with closing(chunks):
+                    _check_part(file, archive, info, fmt, sheets, chunks, limits)
             except TagTooLongError:
                 raise ReadError(
                     f"part {name} holds more than {_size_text(MAX_TAG_BYTES)} without an XML"
@@ -521,6 +518,25 @@ def check_archive(file: Path, limits: ReadLimits, cancel: CancelToken | None = N
                     file=file,
                 ) from None
     return fmt
+
+
+def _check_part(
+    file: Path,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    fmt: str,
+    sheets: dict[str, str],
+    chunks: Iterator[bytes],
+    limits: ReadLimits,
+) -> None:
+    """Unpack one part to its end, measuring it on the way if it is a sheet."""
+    if info.filename in sheets:
+        _check_worksheet(file, archive, info, sheets[info.filename], chunks, limits)
+    elif fmt == "ods" and info.filename == "content.xml":
+        _check_tables(file, archive, info, chunks, limits)
+    else:
+        for _chunk in chunks:
+            pass
 
 
 def _unpack(
@@ -531,7 +547,7 @@ def _unpack(
     unpacked: list[int],
     *,
     xml: bool = False,
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """Unpack one entry in chunks: count the real size (into ``unpacked[0]``), refuse a DTD.
 
     Every part whose name says XML is searched for a DTD, and so is ``xml`` (a
@@ -585,8 +601,9 @@ def _check_worksheet(
         check.feed(window, bounds)
     if not check.doubt:
         return
-    again = _unpack(file, archive, info, limits, [0])
-    _check_reach(file, sheet, xlsx_reach(windows(again)), limits)
+    with closing(_unpack(file, archive, info, limits, [0])) as again:
+        reach = xlsx_reach(windows(again), bounds)
+    _check_reach(file, sheet, reach, limits)
 
 
 def _check_tables(
@@ -599,7 +616,9 @@ def _check_tables(
     """Measure an OpenDocument ``content.xml``; count exactly only if a bound is too large."""
     tables, approximate = ods_reach(windows(chunks))
     if approximate and not all(_fits(reach, limits) for _table, reach in tables):
-        tables, _ = ods_reach(windows(_unpack(file, archive, info, limits, [0])), exact=True)
+        bounds = (limits.max_rows, limits.max_columns, limits.max_cells)
+        with closing(_unpack(file, archive, info, limits, [0])) as again:
+            tables, _ = ods_reach(windows(again), exact=True, limits=bounds)
     for table, reach in tables:
         _check_reach(file, table, reach, limits)
 
