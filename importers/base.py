@@ -103,6 +103,8 @@ class ReadLimits:
     max_field_chars: int = 32_768
     max_rows: int = 2_000_000
     max_columns: int = 1_000
+    # A sheet is held as one rectangle from A1 to its farthest value: rows x columns.
+    max_cells: int = 10_000_000
     # Workbooks are zip archives: refuse a declared or actual expansion above these.
     max_uncompressed_bytes: int = 2 * 1024 * 1024 * 1024
     max_compression_ratio: float = 200.0

@@ -19,13 +19,16 @@ import codecs
 import csv
 import datetime as dt
 import hashlib
+import html
 import io
 import multiprocessing
+import posixpath
 import re
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable, Iterator
+from contextlib import closing
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
@@ -43,6 +46,15 @@ from importers.base import (
     ReadError,
     ReadLimits,
     no_progress,
+)
+from importers.extent import (
+    MAX_TAG_BYTES,
+    Reach,
+    TagTooLongError,
+    XlsxCheck,
+    ods_reach,
+    windows,
+    xlsx_reach,
 )
 
 # ------------------------------------------------------------------ formats
@@ -159,7 +171,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16 LE"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 BE"),
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Control characters other than NUL: many of them mean binary data, not text.
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f]")
+_STRAY_NULS = 16
 _HTML = re.compile(rb"^\s*(<!doctype html|<html|<table|<\?xml)", re.IGNORECASE)
 
 
@@ -211,19 +225,18 @@ def decode_text(data: bytes, file: Path) -> tuple[str, str]:
             return data.decode(utf16), utf16.upper().replace("-LE", " LE").replace("-BE", " BE")
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data[:65536]:
-        raise ReadError(
-            "the file holds binary data; it is not a text file or a workbook", file=file
-        )
+    # Binary files are full of zero bytes; a text file may have a few where it was damaged,
+    # and those are refused with their row and column once the text is split (parse_text).
+    head = data[:65536]
+    if head.count(0) > max(_STRAY_NULS, len(head) // 100):
+        raise ReadError(_BINARY, file=file)
     try:
         text, encoding = data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         text, encoding = _guess_single_byte(data)
     sample = text[:20000]
     if sample and len(_CONTROL.findall(sample)) > max(3, len(sample) // 100):
-        raise ReadError(
-            "the file holds binary data; it is not a text file or a workbook", file=file
-        )
+        raise ReadError(_BINARY, file=file)
     return text, encoding
 
 
@@ -326,12 +339,7 @@ def parse_text(
                 rows.extend(enumerate(islice(reader, _PROGRESS_EVERY), start=first + 1))
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
-                    raise ReadError(
-                        f"a cell is longer than {limit:,} characters, the limit (if it"
-                        " should be short, a quote that is never closed swallowed what follows)",
-                        file=file,
-                        row=len(rows) + 1,
-                    ) from None
+                    raise _long_text_cell(text, delimiter, len(rows), limit, file) from None
                 raise ReadError(f"the text cannot be split into cells ({exc})", file=file,
                                 row=len(rows) + 1) from None  # fmt: skip
             if len(rows) == first:
@@ -351,14 +359,41 @@ def parse_text(
                     f" {limits.max_columns:,}",
                     file=file,
                     row=number,
+                    column=limits.max_columns + 1,
                 )
             _check_cancel(cancel)
             progress(reader.line_num, expected)
     finally:
         csv.field_size_limit(old_limit)
+    if "\x00" in text:
+        number, cells = next(r for r in rows if any("\x00" in cell for cell in r[1]))
+        column = next(i for i, cell in enumerate(cells, 1) if "\x00" in cell)
+        raise ReadError(_NUL_CELL, file=file, row=number, column=column)
     _check_unclosed_quote(text, rows, start_line, delimiter, file)
     progress(expected, expected)
     return delimiter, Grid(None, rows)
+
+
+def _long_text_cell(text: str, delimiter: str, before: int, limit: int, file: Path) -> ReadError:
+    """The refusal of the record after the first ``before``: which of its cells is too long.
+
+    The csv module stops on the long cell without saying which; the record is split
+    again without the limit (this only runs when the file is being refused).
+    """
+    old_limit = csv.field_size_limit(max(len(text), limit) + 1)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+        cells = next(islice(reader, before, None), [])
+    finally:
+        csv.field_size_limit(old_limit)
+    column = next((i for i, cell in enumerate(cells, 1) if len(cell) > limit), None)
+    if column is None:  # pragma: no cover - the csv module found a longer cell
+        return ReadError(_long_cell(limit + 1, limit), file=file, row=before + 1)
+    cell = cells[column - 1]
+    lines = "\n" in cell or "\r" in cell
+    return ReadError(
+        _long_cell(len(cell), limit, lines=lines), file=file, row=before + 1, column=column
+    )
 
 
 def _check_unclosed_quote(
@@ -425,7 +460,9 @@ def check_archive(file: Path, limits: ReadLimits, cancel: CancelToken | None = N
 
     Refuses archives whose entries declare, or actually expand to, more than the
     limit; entries that expand more than the allowed ratio (zip bombs); damaged
-    entries; and XML parts with a DTD (entity bombs, external entities).
+    entries; XML parts with a DTD (entity bombs, external entities); and sheets
+    whose farthest value would make the library hold more rows, columns or cells
+    than the limits (see :mod:`importers.extent`).
 
     Raises:
         ReadError: the archive is damaged or hostile.
@@ -457,29 +494,72 @@ def check_archive(file: Path, limits: ReadLimits, cancel: CancelToken | None = N
                     )
         try:
             fmt = _zip_format(file, archive)
-        except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, NotImplementedError):
+            sheets = _worksheet_parts(archive) if fmt in ("xlsx", "xlsm") else {}
+        except ReadError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, NotImplementedError,
+                RuntimeError, ValueError):  # fmt: skip
             raise ReadError("the workbook is damaged or truncated", file=file) from None
-        actual = 0
+        unpacked = [0]
         for info in infos:
             if info.is_dir():
                 continue
             _check_cancel(cancel)
-            actual += _scan_entry(file, archive, info, limits, actual)
+            name = info.filename
+            chunks = _unpack(file, archive, info, limits, unpacked, xml=name in sheets)
+            try:
+                # closing: a part left half read keeps the workbook's file open.
+                with closing(chunks):
+                    _check_part(file, archive, info, fmt, sheets, chunks, limits)
+            except TagTooLongError:
+                raise ReadError(
+                    f"part {name} holds more than {_size_text(MAX_TAG_BYTES)} without an XML"
+                    " tag; no spreadsheet program writes that, so the file was refused",
+                    file=file,
+                ) from None
     return fmt
 
 
-def _scan_entry(
-    file: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ReadLimits, before: int
-) -> int:
-    """Unpack one entry in chunks: count its real size, look for a DTD in XML parts."""
-    xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
-    size = 0
+def _check_part(
+    file: Path,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    fmt: str,
+    sheets: dict[str, str],
+    chunks: Iterator[bytes],
+    limits: ReadLimits,
+) -> None:
+    """Unpack one part to its end, measuring it on the way if it is a sheet."""
+    if info.filename in sheets:
+        _check_worksheet(file, archive, info, sheets[info.filename], chunks, limits)
+    elif fmt == "ods" and info.filename == "content.xml":
+        _check_tables(file, archive, info, chunks, limits)
+    else:
+        for _chunk in chunks:
+            pass
+
+
+def _unpack(
+    file: Path,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    limits: ReadLimits,
+    unpacked: list[int],
+    *,
+    xml: bool = False,
+) -> Generator[bytes, None, None]:
+    """Unpack one entry in chunks: count the real size (into ``unpacked[0]``), refuse a DTD.
+
+    Every part whose name says XML is searched for a DTD, and so is ``xml`` (a
+    worksheet part the workbook names, whatever its name).
+    """
+    xml = xml or info.filename.lower().endswith((".xml", ".rels", ".vml"))
     tail = b""
     try:
         with archive.open(info) as stream:
             while chunk := stream.read(_CHUNK):
-                size += len(chunk)
-                if before + size > limits.max_uncompressed_bytes:
+                unpacked[0] += len(chunk)
+                if unpacked[0] > limits.max_uncompressed_bytes:
                     raise ReadError(
                         f"the workbook unpacks to more than the limit of"
                         f" {_size_text(limits.max_uncompressed_bytes)}",
@@ -496,14 +576,143 @@ def _scan_entry(
                             file=file,
                         )
                     tail = window[-32:]
-    except ReadError:
+                yield chunk
+    except (ReadError, TagTooLongError):
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError,
             NotImplementedError, RuntimeError):  # fmt: skip
         raise ReadError(
             f"part {info.filename} of the workbook is damaged or encrypted", file=file
         ) from None
-    return size
+
+
+def _check_worksheet(
+    file: Path,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    sheet: str,
+    chunks: Iterator[bytes],
+    limits: ReadLimits,
+) -> None:
+    """Measure a worksheet part as it is unpacked; read it again exactly only if in doubt."""
+    check = XlsxCheck()
+    bounds = (limits.max_rows, limits.max_columns, limits.max_cells)
+    for window in windows(chunks):
+        check.feed(window, bounds)
+    if not check.doubt:
+        return
+    with closing(_unpack(file, archive, info, limits, [0])) as again:
+        reach = xlsx_reach(windows(again), bounds)
+    _check_reach(file, sheet, reach, limits)
+
+
+def _check_tables(
+    file: Path,
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    chunks: Iterator[bytes],
+    limits: ReadLimits,
+) -> None:
+    """Measure an OpenDocument ``content.xml``; count exactly only if a bound is too large."""
+    tables, approximate = ods_reach(windows(chunks))
+    if approximate and not all(_fits(reach, limits) for _table, reach in tables):
+        bounds = (limits.max_rows, limits.max_columns, limits.max_cells)
+        with closing(_unpack(file, archive, info, limits, [0])) as again:
+            tables, _ = ods_reach(windows(again), exact=True, limits=bounds)
+    for table, reach in tables:
+        _check_reach(file, table, reach, limits)
+
+
+def _fits(reach: Reach, limits: ReadLimits) -> bool:
+    return (
+        reach.rows <= limits.max_rows
+        and reach.columns <= limits.max_columns
+        and reach.cells <= limits.max_cells
+    )
+
+
+def _check_reach(file: Path, sheet: str, reach: Reach, limits: ReadLimits) -> None:
+    """Refuse a sheet whose farthest value stretches it past the limits, naming that cell."""
+    fix = "if it is a stray entry, clear it and save the workbook again"
+    if reach.columns > limits.max_columns:
+        row, column = reach.column_cell
+        raise ReadError(
+            f"a value here stretches the sheet to {reach.columns:,} columns, more than the"
+            f" limit of {limits.max_columns:,}; {fix}",
+            file=file, sheet=sheet, row=row, column=column_letter(column),
+        )  # fmt: skip
+    if reach.rows > limits.max_rows:
+        row, column = reach.row_cell
+        raise ReadError(
+            f"a value here stretches the sheet to {reach.rows:,} rows, more than the limit of"
+            f" {limits.max_rows:,}; {fix}",
+            file=file, sheet=sheet, row=row, column=column_letter(column),
+        )  # fmt: skip
+    if reach.cells > limits.max_cells:
+        last_row, last_column = reach.row_cell, reach.column_cell
+        raise ReadError(
+            f"its values reach row {reach.rows:,} (cell {_ref(last_row)}) and column"
+            f" {column_letter(reach.columns)} (cell {_ref(last_column)}), {reach.cells:,} cells"
+            f" from A1, more than the limit of {limits.max_cells:,}; clear any stray entries"
+            " far from the leads and save the workbook again",
+            file=file,
+            sheet=sheet,
+        )
+
+
+def _ref(cell: tuple[int, int]) -> str:
+    row, column = cell
+    return f"{column_letter(column)}{row}"
+
+
+_SHEET_TAG = re.compile(rb"<(?:[\w.-]+:)?sheet\s([^>]*)>")
+_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\s([^>]*)>")
+_ATTRIBUTE = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SMALL_PART = 16 * 1024 * 1024
+
+
+def _attributes(tag: bytes) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for match in _ATTRIBUTE.finditer(tag):
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        found[match.group(1).decode("ascii", "replace")] = html.unescape(
+            value.decode("utf-8", "replace")
+        )
+    return found
+
+
+def _small_part(archive: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return b""
+    return archive.read(info) if info.file_size <= _SMALL_PART else b""
+
+
+def _worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Every worksheet part of an XLSX with its sheet's name (the part's name when unknown).
+
+    The parts under ``xl/worksheets/``, and any other part the workbook's
+    relationships name as a worksheet (the library follows those). Read with
+    regular expressions, not an XML parser: nothing here has been checked for a DTD yet.
+    """
+    names = set(archive.namelist())
+    parts = {n: n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    targets: dict[str, str] = {}
+    for match in _RELATIONSHIP.finditer(_small_part(archive, "xl/_rels/workbook.xml.rels")):
+        attributes = _attributes(match.group(1))
+        target = attributes.get("Target", "")
+        if attributes.get("Type", "").lower().endswith("/worksheet") and target:
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            targets[attributes.get("Id", "")] = posixpath.normpath(path)
+    for match in _SHEET_TAG.finditer(_small_part(archive, "xl/workbook.xml")):
+        attributes = _attributes(match.group(1))
+        rid = next((v for k, v in attributes.items() if k.lower().endswith(":id")), "")
+        part = targets.pop(rid, None)
+        if part in names:
+            parts[part] = attributes.get("name") or part
+    parts.update((part, part) for part in targets.values() if part in names)
+    return parts
 
 
 # ------------------------------------------------------------------ workbooks: cells
@@ -641,46 +850,86 @@ def _sheet_grid(
 ) -> Grid:
     start = sheet.start
     height, width = (sheet.height, sheet.width) if start is not None else (0, 0)
-    if height > limits.max_rows:
-        raise ReadError(
-            f"sheet {name!r} has {height:,} rows, more than the limit of {limits.max_rows:,}",
-            file=file,
-        )
-    if width > limits.max_columns:
-        raise ReadError(
-            f"sheet {name!r} spans {width:,} columns, more than the limit of"
-            f" {limits.max_columns:,}",
-            file=file,
-        )
     if start is None or height == 0:
         return Grid(name, [])
+    # The grid runs from A1: rows and columns before the used range are there, empty.
+    rows_from_a1, columns_from_a1 = int(start[0]) + height, int(start[1]) + width
+    if rows_from_a1 > limits.max_rows:
+        raise ReadError(
+            f"the sheet has {rows_from_a1:,} rows, more than the limit of {limits.max_rows:,}",
+            file=file,
+            sheet=name,
+        )
+    if columns_from_a1 > limits.max_columns:
+        raise ReadError(
+            f"the sheet spans {columns_from_a1:,} columns, more than the limit of"
+            f" {limits.max_columns:,}",
+            file=file,
+            sheet=name,
+        )
+    if rows_from_a1 * columns_from_a1 > limits.max_cells:
+        raise ReadError(
+            f"the sheet spans {rows_from_a1:,} rows by {columns_from_a1:,} columns, more than"
+            f" the limit of {limits.max_cells:,} cells",
+            file=file,
+            sheet=name,
+        )
     first_column = int(start[1])
-    total = int(start[0]) + height
+    total = rows_from_a1
     rows: list[tuple[int, list[str]]] = []
     max_chars = limits.max_field_chars
+    blank = False  # the last row kept was blank
     # Row by row (not to_python's one big list): the library hands the interpreter back
     # between rows, so the window stays responsive while a large sheet is read.
     # iter_rows starts at the sheet's first row; its columns start at the used range.
     for offset, raw in enumerate(sheet.iter_rows()):
+        if offset % _PROGRESS_EVERY == 0 and offset:
+            _check_cancel(cancel)
+            progress(offset, total)
         number = offset + 1
         cells = [cell if type(cell) is str else cell_text(cell) for cell in raw]
-        if cells and max(map(len, cells)) > max_chars:
+        joined = "".join(cells)  # one C-level pass finds the rare long or NUL cell
+        if not joined:
+            # A run of blank rows reads as one (as a blank line between sections does):
+            # a stray value far down a sheet would otherwise keep a million empty rows.
+            if not blank:
+                rows.append((number, []))
+                blank = True
+            continue
+        blank = False
+        if len(joined) > max_chars and max(map(len, cells)) > max_chars:
             column = next(i for i, cell in enumerate(cells) if len(cell) > max_chars)
             raise ReadError(
-                f"the cell is longer than the limit of {max_chars:,} characters",
+                _long_cell(len(cells[column]), max_chars),
                 file=file,
                 row=number,
                 column=column_letter(first_column + column + 1),
                 sheet=name,
             )
+        if "\x00" in joined:
+            column = next(i for i, cell in enumerate(cells) if "\x00" in cell)
+            raise ReadError(
+                _NUL_CELL, file=file, row=number, column=column_letter(first_column + column + 1),
+                sheet=name,
+            )  # fmt: skip
         if first_column:
             cells = [""] * first_column + cells
         rows.append((number, cells))
-        if offset % _PROGRESS_EVERY == 0 and offset:
-            _check_cancel(cancel)
-            progress(offset, total)
     progress(total, total)
     return Grid(name, rows)
+
+
+_NUL_CELL = (
+    "the cell holds a NUL character (a zero byte), which no lead list has; the file is damaged"
+    " or was not saved as text"
+)
+
+
+def _long_cell(length: int, limit: int, *, lines: bool = False) -> str:
+    text = f"the cell holds {length:,} characters, more than the limit of {limit:,}"
+    if lines:
+        text += " (if it should be short, a quote that is never closed swallowed what follows)"
+    return text
 
 
 # ------------------------------------------------------------------ workbooks: isolation

@@ -132,6 +132,7 @@ class ImportLimits(_Strict):
     max_file_mb: float = Field(default=512, gt=0)
     max_rows: int = Field(default=2_000_000, gt=0)
     max_columns: int = Field(default=1_000, gt=0)
+    max_cells: int = Field(default=10_000_000, gt=0)
     max_cell_chars: int = Field(default=32_768, gt=0)
     max_unpacked_mb: float = Field(default=2048, gt=0)
     max_compression_ratio: float = Field(default=200, gt=1)

@@ -25,12 +25,10 @@ from intake_app.core.normalise.contact import (
     normalise_state,
     normalise_website,
 )
+from intake_app.core.normalise.invisible import DROP_INVISIBLE
 from intake_app.core.normalise.people import classify_title, fold, name_case
 from intake_app.core.normalise.picklists import match_picklist
 from schemas import CorporateSchema
-
-# Zero-width characters and the byte-order mark, which spreadsheets leave in cells.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 
 # Role addresses: several people read them, so they never identify one person.
 SHARED_MAILBOXES = frozenset(
@@ -76,12 +74,17 @@ PICKLIST_COLUMNS = ("job_level", "job_function", "industry", "lead_source")
 
 
 def clean_text(value: str) -> str:
-    """Trim, drop invisible characters, turn NBSP and other spaces into one plain space."""
+    """Trim, drop invisible and control characters, turn NBSP and other spaces into one space.
+
+    The characters dropped are :data:`~intake_app.core.normalise.invisible.INVISIBLE`
+    (zero-width spaces and joiners, byte-order marks, bidirectional controls, soft
+    hyphens, control characters), so a name with a zero-width space matches its twin.
+    """
     if value.isascii():  # most cells: no invisible characters, nothing to compose
         if value.isprintable() and "  " not in value and value.strip() == value:
             return value
-        return " ".join(value.split())
-    text = unicodedata.normalize("NFC", value.translate(_INVISIBLE))
+        return " ".join(value.translate(DROP_INVISIBLE).split())
+    text = unicodedata.normalize("NFC", value.translate(DROP_INVISIBLE))
     return " ".join(text.split())
 
 

@@ -178,6 +178,7 @@ def read_limits(schema: CorporateSchema) -> ReadLimits:
         max_field_chars=limits.max_cell_chars,
         max_rows=limits.max_rows,
         max_columns=limits.max_columns,
+        max_cells=limits.max_cells,
         max_uncompressed_bytes=int(limits.max_unpacked_mb * mib),
         max_compression_ratio=limits.max_compression_ratio,
     )

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import hostile
 import pytest
 
 from intake_app.cli import main
@@ -186,3 +187,28 @@ def test_rejected_rows_are_listed_and_saved_formula_safe(db, tmp_path):
     text = target.read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("source_file,source_rows,reason,")
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+
+
+def test_sql_looking_text_is_stored_literally_and_read_back_identically(db, tmp_path):
+    event = new_event(db)
+    path = hostile.sql_csv(tmp_path / "sql.csv")
+    result = import_json(db, path, event)
+    assert (result["imported"], result["rejected"]) == (2, 0)
+    code, out, err = run(*db, "leads", "--event", str(event), "--json")
+    assert code == 0, err
+    leads = {lead["email"]: lead for lead in json.loads(out)}
+    robert, always = hostile.SQL_TEXT
+    assert {k: leads["bobby.tables@example.com"][k] for k in (
+        "first_name", "company", "job_title", "city", "notes"
+    )} == {
+        "first_name": robert, "company": always, "job_title": robert, "city": always,
+        "notes": f"{robert} {always}",
+    }  # fmt: skip
+    other = leads["o'reilly'--@example.com"]
+    assert (other["company"], other["job_title"], other["city"], other["notes"]) == (
+        robert, always, robert, always
+    )  # fmt: skip
+    # The tables are all still there: the event, its leads and a second import.
+    assert lead_count(db, event) == 2
+    again = import_json(db, hostile.sql_csv(tmp_path / "sql-again.csv"), new_event(db))
+    assert again["matched_existing"] == 2

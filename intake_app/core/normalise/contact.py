@@ -28,6 +28,8 @@ import pycountry
 from email_validator import EmailNotValidError, validate_email
 
 from intake_app.core.issues import Issue, Severity
+from intake_app.core.normalise.invisible import DROP_INVISIBLE, INVISIBLE
+from intake_app.core.normalise.scripts import script_mix
 
 __all__ = [
     "SHARED_MAILBOXES",
@@ -74,20 +76,17 @@ class Normalised:
 
 _NOTHING = Normalised(None)
 
-# Zero-width characters and the byte-order mark, which spreadsheets and web forms leave behind.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 # No-break spaces (plain, narrow, figure).
 _NBSP = "\u00a0\u202f\u2007"
-_DROP_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE), None)
-_EMAIL_CLEAN = dict.fromkeys(map(ord, _INVISIBLE + _NBSP), None)
-_SPACE_CLEAN = {**_DROP_INVISIBLE, **dict.fromkeys(map(ord, _NBSP), " ")}
+_EMAIL_CLEAN = dict.fromkeys(map(ord, INVISIBLE + _NBSP), None)
+_SPACE_CLEAN = {**DROP_INVISIBLE, **dict.fromkeys(map(ord, _NBSP), " ")}
 
 _MAX_SHOWN = 80
 
 
 def _shown(text: str) -> str:
     """The raw value as quoted in a message: trimmed, and shortened when it is very long."""
-    shown = " ".join(text.translate(_DROP_INVISIBLE).split())
+    shown = " ".join(text.translate(DROP_INVISIBLE).split())
     if len(shown) > _MAX_SHOWN:
         shown = shown[: _MAX_SHOWN - 1] + "…"
     return f'"{shown}"'
@@ -208,6 +207,7 @@ def normalise_email(text: str) -> Normalised:
         return _NOTHING
     address = _address_part(text)
     plain = _plain_address(address)
+    issues: tuple[Issue, ...] = ()
     if plain is not None:
         local, value = plain
     else:
@@ -225,18 +225,47 @@ def normalise_email(text: str) -> Normalised:
             )
         local = checked.local_part.lower()
         value = f"{local}@{checked.domain.lower()}"
+        issues = _look_alike(text, local, checked.domain.lower(), checked.ascii_domain)
     if local.partition("+")[0] in SHARED_MAILBOXES:
         return Normalised(
             value,
-            _one(
-                "email",
-                "shared_mailbox",
-                "info",
-                f"{_shown(text)} is a shared mailbox, so it is kept but not used to match people.",
+            (
+                *issues,
+                *_one(
+                    "email",
+                    "shared_mailbox",
+                    "info",
+                    f"{_shown(text)} is a shared mailbox, so it is kept but not used to match"
+                    " people.",
+                ),
             ),
             {"shared_mailbox": "yes"},
         )
-    return Normalised(value)
+    return Normalised(value, issues)
+
+
+def _look_alike(text: str, local: str, domain: str, ascii_domain: str | None) -> tuple[Issue, ...]:
+    """Warnings for a domain label or a local part that mixes scripts (a homoglyph address)."""
+    issues: list[Issue] = []
+    for label in domain.split("."):
+        mix = script_mix(label)
+        if mix is not None:
+            punycode = ascii_domain and ascii_domain != domain
+            shown = f"{domain} ({ascii_domain})" if punycode else domain
+            issues.append(Issue(
+                "email", "mixed_script_domain", "warning",
+                f"{_shown(text)}: the domain {shown} mixes {mix.describe()}, as look-alike"
+                " domains do; check it is the company's real domain.",
+            ))  # fmt: skip
+            break
+    mix = script_mix(local)
+    if mix is not None:
+        issues.append(Issue(
+            "email", "mixed_script_local_part", "warning",
+            f"{_shown(text)}: the name before the @ mixes {mix.describe()}, as look-alike"
+            " addresses do; check the address.",
+        ))  # fmt: skip
+    return tuple(issues)
 
 
 def email_domain(email: str) -> str | None:

@@ -26,6 +26,44 @@ def test_clean_text_drops_invisible_characters_and_folds_spaces():
     assert clean_text("\ufeff  Ada\u00a0\u200b Lovelace \t") == "Ada Lovelace"
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Gr\u200bace Hop\u200cper",  # zero-width space, non-joiner
+        "Gra\u200dce Hopper\u2060\ufeff",  # zero-width joiner, word joiner, BOM
+        "Gra\u00adce Hop\u00adper",  # soft hyphens
+        "\u202eGrace Hopper\u202c",  # a right-to-left override (shows the name reversed)
+        "\u2066Grace\u2069 Hopper\u200f",  # bidirectional isolates and marks
+        "Grace\x1b[2J Hopper",  # a terminal escape (clears the screen)
+        "Grace\x00\x07 Hopper\x7f\x9b",  # NUL, bell, delete, a C1 control
+    ],
+)
+def test_clean_text_drops_every_invisible_or_control_character(raw):
+    expected = "Grace Hopper" if "[2J" not in raw else "Grace[2J Hopper"
+    assert clean_text(raw) == expected
+
+
+def test_clean_text_keeps_tabs_and_line_breaks_as_spaces():
+    assert clean_text("Grace\tHopper\r\nNavy") == "Grace Hopper Navy"
+
+
+def test_names_emails_and_companies_with_zero_width_characters_match_their_clean_twin(schema):
+    laced = first_pass(
+        {"first_name": "Gr\u200bace", "last_name": "Hop\u200cper\u2060",
+         "email": "gra\u200dce.hop\ufeffper@na\u200bvy.example",
+         "company": "\ufeffNavy\u2060 Labs"},
+        schema,
+    )  # fmt: skip
+    clean = first_pass(
+        {"first_name": "Grace", "last_name": "Hopper", "email": "grace.hopper@navy.example",
+         "company": "Navy Labs"},
+        schema,
+    )  # fmt: skip
+    assert laced.columns == clean.columns
+    assert laced.raw["first_name"] == "Gr\u200bace"  # the value as read is kept
+    assert email_key(laced.columns["email"]) == email_key("grace.hopper@navy.example")
+
+
 def test_email_is_validated_and_lower_cased(schema):
     done = first_pass({"email": " Ada.Lovelace@Example.COM "}, schema)
     assert done.columns["email"] == "ada.lovelace@example.com"

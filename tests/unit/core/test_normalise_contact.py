@@ -175,6 +175,66 @@ def test_personal_address_is_not_a_shared_mailbox(raw: str) -> None:
     assert normalise_email(raw).extra == {}
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "ada\u00ad@example.com",  # soft hyphen
+        "\u202eada@example.com",  # right-to-left override
+        "ada@exa\u200emple.com",  # left-to-right mark
+        "ada\x1b@example.com",  # a terminal escape
+        "ada@example.com\U000e0041",  # a tag character
+    ],
+)
+def test_other_invisible_and_control_characters_are_dropped(raw: str) -> None:
+    assert normalise_email(raw) == normalise_email("ada@example.com")
+
+
+@pytest.mark.parametrize(
+    ("raw", "scripts", "odd"),
+    [
+        ("pat@p\u0430ypal.com", "Latin and Cyrillic", "\u0430"),  # Cyrillic a
+        ("pat@xn--pypal-4ve.com", "Latin and Cyrillic", "\u0430"),  # the same, as IDNA
+        ("ceo@\u03bfracle.com", "Latin and Greek", "\u03bf"),  # Greek omicron
+        ("ceo@mail.g\u043e\u043egle.com", "Latin and Cyrillic", "\u043e"),  # in a subdomain
+    ],
+)
+def test_a_domain_mixing_scripts_is_kept_and_flagged(raw: str, scripts: str, odd: str) -> None:
+    result = normalise_email(raw)
+
+    assert result.value is not None and result.value == result.value.lower()
+    issue = only_issue(result)
+    assert (issue.field, issue.code, issue.severity) == ("email", "mixed_script_domain", "warning")
+    assert f'mixes {scripts} letters ("{odd}" is ' in issue.message
+    assert "look-alike" in issue.message and "xn--" in issue.message
+
+
+def test_a_local_part_mixing_scripts_is_kept_and_flagged() -> None:
+    result = normalise_email("j\u043ehn.smith@example.com")  # Cyrillic o
+
+    assert result.value == "j\u043ehn.smith@example.com"
+    issue = only_issue(result)
+    assert issue.code == "mixed_script_local_part"
+    assert issue.message == (
+        '"j\u043ehn.smith@example.com": the name before the @ mixes Latin and Cyrillic letters'
+        ' ("\u043e" is Cyrillic), as look-alike addresses do; check the address.'
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "olga@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444",  # all Cyrillic
+        "taro@\u4f8b\u3048.jp",  # Han and Hiragana: Japanese
+        "taro@\u30c6\u30b9\u30c8abc.jp",  # Katakana with Latin
+        "kim@\ud55c\uad6d\u4e2d.kr",  # Hangul with Han: Korean
+        "j\u00f6rg@m\u00fcnchen.de",  # Latin with accents
+        "ivan@\u0431\u0430\u043d\u043a.com",  # a Cyrillic label under a Latin TLD
+    ],
+)
+def test_single_script_and_east_asian_mixes_are_not_flagged(raw: str) -> None:
+    assert normalise_email(raw).issues == ()
+
+
 def test_email_message_names_the_raw_value() -> None:
     issue = only_issue(normalise_email("not-an-address"))
 

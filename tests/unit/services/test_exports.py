@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import hostile
 import openpyxl
 import pytest
 from sqlalchemy import func, select
@@ -139,18 +140,33 @@ def test_scores_grades_and_treatments_are_stored_and_explained(ctx, make_event, 
         assert stored is not None and stored.grade == "A1" and stored.exported_at is not None
 
 
-def test_no_cell_starts_a_formula_in_csv_or_xlsx(ctx, make_event, tmp_path):
-    event_id = imported(ctx, make_event)
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(lambda _folder: BOOTH, id="booth-leads-with-one-payload-row"),
+        # A payload in every column of every kind, from a file whose name is one too.
+        pytest.param(lambda folder: hostile.formula_csv(folder / "=1+1 leads.csv"), id="csv"),
+        pytest.param(lambda folder: hostile.formula_xlsx(folder / "@SUM(1) leads.xlsx"), id="xlsx"),
+    ],
+)
+def test_no_cell_starts_a_formula_in_csv_or_xlsx(ctx, make_event, tmp_path, source):
+    event_id = imported(ctx, make_event, source(tmp_path))
+    defused = set()
     for profile in ("generic", "marketo", "hubspot", "salesforce", "pardot", "eloqua"):
         for suffix in (".csv", ".xlsx"):
             result = export(ctx, event_id, profile, tmp_path / f"{profile}{suffix}")
-            for written in result.files:
-                for cell in _cells(written.path):
+            paths = [written.path for written in result.files]
+            for path in [*paths, *([result.errors_file] if result.errors_file else [])]:
+                for cell in _cells(path):
                     if cell.startswith(FORMULA_START):
                         assert cell.startswith("+") and cell[1:].isdigit(), (profile, cell)
+                    defused.add(cell)
+    assert "'=cmd|' /C calc'!A0" in defused  # the payloads are there, as text
 
 
 def _cells(path: Path) -> list[str]:
+    if not path.exists():
+        return []
     if path.suffix == ".xlsx":
         book = openpyxl.load_workbook(path)
         cells = []

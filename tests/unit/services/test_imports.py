@@ -3,6 +3,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import hostile
 import pytest
 from sqlalchemy import func, select
 
@@ -200,7 +201,8 @@ def test_a_company_schema_sets_the_read_limits(tmp_path, monkeypatch):
     )
     strict = open_context(f"sqlite:///{(tmp_path / 'limits.db').as_posix()}", company)
     try:
-        with pytest.raises(ReadError, match=r"badge_scan\.csv, row 1: a cell is longer than 10 "):
+        refusal = r"badge_scan\.csv, row 1, column 1: the cell holds 21 characters, more than"
+        with pytest.raises(ReadError, match=refusal):
             ImportService(strict).preview(DATA / "badge_scan.csv")
     finally:
         strict.close()
@@ -346,3 +348,68 @@ def test_matching_against_stored_people_ignores_pairs_within_the_chunk(ctx, make
         ada_id = session.scalar(select(Person.id).where(Person.email == "ada@engines.example"))
     assert sure == {2: ada_id}  # the twins are a pair of the file, not stored people
     assert all(person_id > 0 for _, person_id, _, _ in doubtful)
+
+
+# ------------------------------------------------------------------ hostile values
+
+
+@pytest.mark.parametrize("build", [hostile.formula_csv, hostile.formula_xlsx])
+def test_formula_payloads_in_every_column_are_stored_as_text(ctx, make_event, tmp_path, build):
+    event = make_event()
+    path = build(tmp_path / f"payloads{'.csv' if build is hostile.formula_csv else '.xlsx'}")
+    service = ImportService(ctx)
+    summary = service.run(service.preview(path), event.id)
+    assert (summary.imported, summary.rejected) == (80, 1)  # the all-payload row: no e-mail
+    leads = LeadService(ctx).for_event(event.id)
+    stored = {value for lead in leads for value in lead.values.values() if isinstance(value, str)}
+    text_columns = ("first_name", "last_name", "company", "job_title", "city", "notes")
+    payloads = {" ".join(payload.split()) for payload in hostile.FORMULA_PAYLOADS}
+    for column in text_columns:
+        kept = {lead.values[column] for lead in leads} & payloads
+        assert kept == payloads, column  # every payload, in every text column, as text
+    assert "Click here" in stored or build is hostile.formula_csv  # a formula's shown value
+    with ctx.db.read() as session:
+        raw = [row for (row,) in session.execute(select(SourceRow.raw))]
+    every = [row for row in raw if set(row.values()) == {hostile.FORMULA_PAYLOADS[0]}]
+    assert len(every) == 1  # the rejected row, kept exactly as read
+
+
+def test_zero_width_characters_do_not_keep_a_lead_from_its_clean_twin(ctx, make_event, tmp_path):
+    first, second = make_event(name="Booth"), make_event(name="Webinar", event_type="webcast")
+    path = hostile.zero_width_csv(tmp_path / "zero-width.csv")
+    service = ImportService(ctx)
+    summary = service.run(service.preview(path), first.id)
+    assert (summary.imported, summary.duplicates_in_file) == (2, 1)  # Grace's twin folded
+    grace = next(lead for lead in LeadService(ctx).for_event(first.id) if lead.source_rows[0] == 2)
+    assert grace.source_rows == [2, 3]
+    assert {k: grace.values[k] for k in ("first_name", "last_name", "email", "company")} == {
+        "first_name": "Grace", "last_name": "Hopper", "email": "grace.hopper@navy.example",
+        "company": "Navy Labs",
+    }  # fmt: skip
+    [ada] = [lead for lead in LeadService(ctx).for_event(first.id) if lead.id != grace.id]
+    assert ada.values["company"] == "xxxxx"  # every invisible character between the x's dropped
+    # Against the people already stored: the laced twin alone, at another event.
+    laced = hostile.write_csv(tmp_path / "laced.csv", [
+        hostile.SHORT_HEADERS,
+        ["Gr\u200bace", "Hop\u200cper", "gra\u200dce.hop\ufeffper@na\u200bvy.example",
+         "Na\u2060vy La\ufeffbs"],
+    ])  # fmt: skip
+    again = service.run(service.preview(laced), second.id)
+    assert again.matched_existing == 1
+    [twin] = LeadService(ctx).for_event(second.id)
+    assert twin.person_id == grace.person_id
+
+
+def test_a_look_alike_domain_is_imported_and_flagged(ctx, make_event, tmp_path):
+    event = make_event()
+    path = hostile.homoglyph_csv(tmp_path / "homoglyphs.csv")
+    service = ImportService(ctx)
+    summary = service.run(service.preview(path), event.id)
+    assert (summary.imported, summary.flagged) == (3, 2)
+    codes = {
+        lead.values["last_name"]: [issue["code"] for issue in lead.issues]
+        for lead in LeadService(ctx).for_event(event.id)
+    }
+    assert codes == {
+        "Pal": ["mixed_script_domain"], "Smith": ["mixed_script_local_part"], "Ivanova": [],
+    }  # fmt: skip
