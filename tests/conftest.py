@@ -18,13 +18,16 @@ from aiosmtpd.controller import Controller
 
 from intake_app import logs
 from tests import pg_server as pg
+from tests.frozen import frozen_build
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def pytest_report_header(config: pytest.Config) -> list[str]:
     reason = pg.unavailable_reason()
     if reason is None:
-        return "database tests: SQLite and PostgreSQL (a throwaway server)"
-    return f"database tests: SQLite only ({reason})"
+        database = "database tests: SQLite and PostgreSQL (a throwaway server)"
+    else:
+        database = f"database tests: SQLite only ({reason})"
+    return [database, frozen_build.report_header()]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -33,8 +36,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     A test asking for ``db_path``, or marked ``sqlite_only``, inspects SQLite
     itself: it has no PostgreSQL variant. Without PostgreSQL installed the variants are left out,
     except on CI (``CI=true``), where they fail instead of passing silently.
+    The ``frozen`` tests (a PyInstaller build) run only when asked for: see
+    ``tests/frozen/frozen_build.py``.
     """
     missing = pg.unavailable_reason()
+    build_frozen = frozen_build.requested()
     keep: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     for item in items:
@@ -42,7 +48,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         sqlite_only = "db_path" in getattr(item, "fixturenames", ()) or bool(
             item.get_closest_marker("sqlite_only")
         )
-        if on_postgres and (sqlite_only or (missing and os.environ.get("CI") != "true")):
+        postgres_left_out = on_postgres and (
+            sqlite_only or (missing and os.environ.get("CI") != "true")
+        )
+        frozen_left_out = item.get_closest_marker("frozen") is not None and not build_frozen
+        if postgres_left_out or frozen_left_out:
             dropped.append(item)
         else:
             keep.append(item)
