@@ -59,7 +59,7 @@ def run_gui(db_url: str, schema_dir: str | Path | None = None) -> int:
         window = MainWindow(ctx)
         errors.window = window
         window.show()
-        QTimer.singleShot(0, window.maybe_welcome)
+        QTimer.singleShot(0, window, window.maybe_welcome)
         return app.exec()
     finally:
         errors.uninstall()

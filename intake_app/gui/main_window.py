@@ -44,7 +44,7 @@ from intake_app.gui.pages.leads import LeadsPage
 from intake_app.gui.pages.reports import ReportsPage
 from intake_app.gui.pages.settings import SettingsPage
 from intake_app.gui.prompts import Prompts
-from intake_app.gui.state import window_settings
+from intake_app.gui.state import restore_layouts, save_layouts, window_settings
 from intake_app.gui.theme import THEMES, apply_theme, chosen_theme, save_theme
 from intake_app.services.context import AppContext
 from intake_app.services.events import EventService
@@ -314,6 +314,8 @@ class MainWindow(QMainWindow):
 
     def maybe_welcome(self) -> None:
         """At a start with no events (the first one), the welcome, unless turned off."""
+        if not self.isVisible():
+            return  # closed before the event loop came round to it
         wanted = window_settings().value("welcome/show_at_start", True)
         if str(wanted).lower() in ("false", "0"):
             return
@@ -475,8 +477,9 @@ class MainWindow(QMainWindow):
         geometry = settings.value("main_window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        header = settings.value("events_table/header")
-        if header is not None:
+        restore_layouts(self, settings)
+        header = settings.value("events_table/header")  # kept by earlier versions
+        if header is not None and settings.value("layout/eventsTable/header") is None:
             self.events_page.table.horizontalHeader().restoreState(header)
         page = settings.value("main_window/page")
         if isinstance(page, str) and page in NAVIGATION:
@@ -485,9 +488,7 @@ class MainWindow(QMainWindow):
     def save_state(self) -> None:
         settings = window_settings()
         settings.setValue("main_window/geometry", self.saveGeometry())
-        settings.setValue(
-            "events_table/header", self.events_page.table.horizontalHeader().saveState()
-        )
+        save_layouts(self, settings)
         settings.setValue("main_window/page", self.current_page_key())
         settings.sync()
 

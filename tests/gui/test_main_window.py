@@ -94,3 +94,33 @@ def test_every_control_has_an_accessible_name(window):
     assert {"Pages", "Event type filter", "Database URL"} <= names
     # Unnamed controls take the text of the label beside them, which becomes their buddy.
     assert "Owner" in names and "Period" in names
+
+
+def test_splitters_and_columns_are_remembered(qtbot, ctx, prompts):
+    from PySide6.QtWidgets import QSplitter
+
+    first = MainWindow(ctx, prompts)
+    qtbot.addWidget(first)
+    first.resize(1200, 760)
+    first.show()
+    first.show_page("dashboard")
+    splitter = first.findChild(QSplitter, "dashboardSplitter")
+    splitter.setSizes([300, 700])
+    sizes = splitter.sizes()
+    share = sizes[0] / sum(sizes)
+    header = first.events_page.table.horizontalHeader()
+    header.moveSection(1, 3)
+    header.hideSection(4)
+    first.close()
+
+    second = MainWindow(ctx, prompts)
+    qtbot.addWidget(second)
+    second.show()
+    second.show_page("dashboard")
+    restored = second.findChild(QSplitter, "dashboardSplitter").sizes()
+    assert abs(restored[0] / sum(restored) - share) < 0.02  # the same split, at any width
+    assert abs(share - 0.5) > 0.1
+    header = second.events_page.table.horizontalHeader()
+    assert header.visualIndex(1) == 3
+    assert header.isSectionHidden(4)
+    second.close()

@@ -78,3 +78,39 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def test_check_back_up_and_restore_from_the_tab(
+    qtbot, window, ctx, prompts, make_event, tmp_path, monkeypatch
+):
+    import os
+    import stat
+
+    from intake_app.services.events import EventService
+
+    make_event(name="Before the backup")
+    tab = open_tab(window)
+    qtbot.mouseClick(tab.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: tab.care_label.text().startswith("The database is sound"), timeout=15_000
+    )
+    assert "integrity ok" in tab.care_label.text()
+
+    target = tmp_path / "monday.db"
+    monkeypatch.setattr(
+        "intake_app.gui.pages.settings_database.QFileDialog.getSaveFileName",
+        lambda *_a, **_k: (str(target), ""),
+    )
+    qtbot.mouseClick(tab.backup_button, Qt.MouseButton.LeftButton)
+    assert target.is_file() and "Backed up to" in tab.care_label.text()
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+    make_event(name="After the backup")
+    monkeypatch.setattr(
+        "intake_app.gui.pages.settings_database.QFileDialog.getOpenFileName",
+        lambda *_a, **_k: (str(target), ""),
+    )
+    prompts.answers.append(True)
+    qtbot.mouseClick(tab.restore_button, Qt.MouseButton.LeftButton)
+    assert "Restored monday.db" in tab.care_label.text(), tab.care_label.text()
+    assert [e.name for e in EventService(ctx).list()] == ["Before the backup"]

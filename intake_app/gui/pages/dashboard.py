@@ -227,6 +227,7 @@ class DashboardPage(QWidget):
         board_layout.addWidget(self.detail_label)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("dashboardSplitter")
         self.splitter.addWidget(board_box)
         self.splitter.addWidget(notes_box)
         self.splitter.setStretchFactor(0, 4)

@@ -110,6 +110,7 @@ class DuplicatesPage(QWidget):
         buttons.addWidget(self.merge_button)
         right_layout.addLayout(buttons)
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("duplicatesSplitter")
         splitter.addWidget(self.queue)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)

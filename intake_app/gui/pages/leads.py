@@ -273,6 +273,7 @@ class LeadsPage(QWidget):
         bar.addWidget(self.engagement_button)
         bar.addWidget(self.replace_button)
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("leadsSplitter")
         splitter.addWidget(self.table)
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 4)

@@ -189,6 +189,7 @@ class ReportView(QWidget):
         lower_layout.addWidget(self.drill_label)
         lower_layout.addWidget(self.drill, 1)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName(f"{code}ReportSplitter")
         self.splitter.addWidget(self.charts)
         self.splitter.addWidget(lower)
         self.splitter.setSizes([420, 360])

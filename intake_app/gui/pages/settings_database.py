@@ -1,4 +1,4 @@
-"""Settings → Database: which database is open, who you are in it, and a team database.
+"""Settings → Database: which database is open, who you are in it, a team database, backups.
 
 A laptop uses the SQLite file in the user's data folder; a team shares one
 PostgreSQL database. Connecting is tried first (in the background, so a server
@@ -8,8 +8,11 @@ start. Passwords are never stored.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -21,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from intake_app.core.errors import IntakeError
-from intake_app.db.session import describe_url, parse_url
+from intake_app.db.session import describe_url, parse_url, sqlite_file
 from intake_app.gui.prompts import Prompts
 from intake_app.gui.tasks import Task, TaskRunner
 from intake_app.paths import default_database_url, saved_database_url
-from intake_app.services import connection
+from intake_app.services import connection, maintenance
 from intake_app.services.context import AppContext
 
 _SQLITE_NOTE = (
@@ -100,10 +103,38 @@ class DatabaseTab(QWidget):
         team_form.addRow("", self.result_label)
         team_form.addRow("", help_label)
 
+        care = QGroupBox("Checks and backups")
+        care_layout = QVBoxLayout(care)
+        self.check_button = QPushButton("&Check the database")
+        self.check_button.setToolTip(
+            "Read every page and reference without changing anything (intake db check)"
+        )
+        self.backup_button = QPushButton("&Back up…")
+        self.backup_button.setToolTip("A checked copy of the database, readable by you only")
+        self.restore_button = QPushButton("Res&tore a backup…")
+        self.restore_button.setToolTip(
+            "Put a backup back in place; the current database is copied beside itself first"
+        )
+        care_buttons = QHBoxLayout()
+        care_buttons.addWidget(self.check_button)
+        care_buttons.addWidget(self.backup_button)
+        care_buttons.addWidget(self.restore_button)
+        care_buttons.addStretch(1)
+        self.care_label = QLabel()
+        self.care_label.setObjectName("maintenanceResult")
+        self.care_label.setWordWrap(True)
+        self.care_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        care_layout.addLayout(care_buttons)
+        care_layout.addWidget(self.care_label)
+
         layout = QVBoxLayout(self)
         layout.addWidget(in_use)
         layout.addWidget(team)
+        layout.addWidget(care)
         layout.addStretch(1)
+        self.check_button.clicked.connect(self.check_database)
+        self.backup_button.clicked.connect(self.back_up)
+        self.restore_button.clicked.connect(self.restore)
         self.test_button.clicked.connect(self.test_connection)
         self.url_edit.returnPressed.connect(self.test_connection)
         self.use_button.clicked.connect(self.use_database)
@@ -184,6 +215,121 @@ class DatabaseTab(QWidget):
             " next start.",
         )
         self.changed.emit("The file on this computer is used from the next start.")
+
+    # ------------------------------------------------------------ checks and backups
+
+    def check_database(self) -> None:
+        self.care_label.setText("Checking…")
+        self.check_button.setEnabled(False)
+        url = self.ctx.db.url
+
+        def work(_progress: object, _cancel: object) -> maintenance.CheckReport:
+            return maintenance.check_database(url)
+
+        task = Task(work)
+        task.signals.finished.connect(self._checked)
+        task.signals.failed.connect(self._care_failed)
+        self.runner.start(task)
+
+    def _checked(self, report: object) -> None:
+        self.check_button.setEnabled(True)
+        if not isinstance(report, maintenance.CheckReport):
+            return
+        if report.ok:
+            details = ", ".join(
+                part
+                for part in (
+                    f"integrity {report.integrity}" if report.integrity != "not checked" else "",
+                    f"references {report.foreign_keys}"
+                    if report.foreign_keys != "not checked"
+                    else "",
+                    f"schema revision {report.revision}",
+                )
+                if part
+            )
+            text = f"The database is sound: {details}."
+        else:
+            text = "Problems found: " + " ".join(report.problems)
+        notes = " ".join(report.notes)
+        self.care_label.setText(f"{text} {notes}".strip())
+
+    def _care_failed(self, error: object) -> None:
+        self.check_button.setEnabled(True)
+        reason = (
+            str(error) if isinstance(error, IntakeError) else f"{type(error).__name__}: {error}"
+        )
+        self.care_label.setText(reason)
+
+    def back_up(self) -> None:
+        url = self.ctx.db.url
+        suggested = None
+        path = sqlite_file(url)
+        if path is not None:
+            suggested = maintenance.default_backup_path(path)
+            suggested.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if path is None:
+                maintenance.backup_database(url)  # a server: says which tool to use
+                return
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, "Back up the database", str(suggested), "SQLite databases (*.db)"
+            )
+            if not chosen:
+                return
+            result = maintenance.backup_database(url, Path(chosen))
+        except maintenance.ServerToolNeededError as exc:
+            self.care_label.setText(
+                f"A database server is backed up with its own tool. Run: {exc.command}"
+            )
+            return
+        except IntakeError as exc:
+            self.care_label.setText(str(exc))
+            return
+        self.care_label.setText(
+            f"Backed up to {result.path} ({result.size:,} bytes, checked, readable by you only)."
+        )
+        self.changed.emit(f"Backed up the database to {result.path.name}.")
+
+    def restore(self) -> None:
+        url = self.ctx.db.url
+        start = ""
+        path = sqlite_file(url)
+        if path is not None:
+            start = str(maintenance.default_backup_path(path).parent)
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Restore a backup", start, "SQLite databases (*.db *.bak);;All files (*)"
+        )
+        if not chosen:
+            return
+        if not self.prompts.confirm(
+            self,
+            "Restore a backup",
+            f"Replace the database {self.ctx.db.display_name} with {Path(chosen).name}? The"
+            " current database is copied beside itself first; quit and start the app again"
+            " afterwards to see the restored data everywhere.",
+            "Restore",
+        ):
+            return
+        try:
+            result = maintenance.restore_database(url, Path(chosen))
+        except maintenance.ServerToolNeededError as exc:
+            self.care_label.setText(
+                f"A database server is restored with its own tool. Run: {exc.command}"
+            )
+            return
+        except IntakeError as exc:
+            self.care_label.setText(str(exc))
+            return
+        kept = (
+            f" The database as it was is kept in {result.safety_backup}."
+            if (result.safety_backup)
+            else ""
+        )
+        self.care_label.setText(
+            f"Restored {result.restored_from.name}.{kept} Quit and start the app again to see"
+            " the restored data everywhere."
+        )
+        self.changed.emit(f"Restored {result.restored_from.name}.")
 
     def shutdown(self) -> None:
         self.runner.wait(20_000)
