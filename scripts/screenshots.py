@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -318,12 +319,46 @@ def _dashboard() -> None:
     settings.tabs.setCurrentWidget(reports_tab)
     QApplication.processEvents()
     window.grab().save(str(DOCS / "settings-reports.png"))
+    database = settings.database_tab
+    database.url_edit.setText("postgresql://dana@db.example.com/intake")
+    database.check_database()
+    for _ in range(100):
+        QApplication.processEvents()
+        if database.care_label.text() not in ("", "Checking…"):
+            break
+        time.sleep(0.05)
+    settings.tabs.setCurrentWidget(database)
+    QApplication.processEvents()
+    window.grab().save(str(DOCS / "settings-database.png"))
+    _help_and_shortcuts(window)
     window.show_page("dashboard")
     page.refresh()
     QApplication.processEvents()
     window.grab().save(str(DOCS / "dashboard-review-due.png"))
     window.close()
     ctx.close()
+
+
+def _help_and_shortcuts(window) -> None:  # type: ignore[no-untyped-def]
+    """F1 on the Dashboard (with the SLA rules in force), and the shortcuts sheet."""
+    from PySide6.QtWidgets import QApplication
+
+    from intake_app.gui.dialogs.help import HelpDialog, ShortcutsDialog, shortcut_rows
+
+    window.show_page("dashboard")
+    help_dialog = HelpDialog(window.ctx.schema, "dashboard", window)
+    help_dialog.show()
+    help_dialog.browser.verticalScrollBar().setValue(
+        help_dialog.browser.verticalScrollBar().maximum()
+    )
+    QApplication.processEvents()
+    help_dialog.grab().save(str(DOCS / "help-dashboard.png"))
+    help_dialog.close()
+    sheet = ShortcutsDialog(shortcut_rows(window, window.pages), window)
+    sheet.show()
+    QApplication.processEvents()
+    sheet.grab().save(str(DOCS / "shortcuts.png"))
+    sheet.close()
 
 
 # A made-up error for the crash dialog's picture: raised and caught inside this snippet, so

@@ -45,7 +45,6 @@ GESTURES = (
     ("Drop a file on the window", "Import it into the selected event", "Anywhere"),
     ("Enter, double-click", "Edit the selected event", "Events"),
     ("F2, double-click", "Edit the selected cell", "Leads"),
-    ("F1", "Help for the screen you are on", "Anywhere"),
     ("Esc", "Close a dialog without saving", "Dialogs"),
 )
 
