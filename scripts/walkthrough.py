@@ -26,6 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> int:
     home = Path(tempfile.mkdtemp(prefix="intake-walkthrough-"))
+    # The pictures name the database below the home folder ("~/data/intake.db"), not a
+    # temporary path of the machine that took them.
+    os.environ["HOME"] = str(home)
     os.environ["INTAKE_DATA_DIR"] = str(home / "data")
     os.environ["INTAKE_CONFIG_DIR"] = str(home / "config")
     os.environ["INTAKE_USER"] = "dana"

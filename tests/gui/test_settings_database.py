@@ -58,7 +58,6 @@ def test_a_team_database_is_tested_and_used_from_the_next_start(qtbot, window, p
         qtbot.waitUntil(lambda: tab.result_label.text().startswith("Connected"), timeout=15_000)
         assert "PostgreSQL 1" in tab.result_label.text()
         assert "empty: the app creates its tables" in tab.result_label.text()
-        window.grab().save("/tmp/settings-database.png")
 
         qtbot.mouseClick(tab.use_button, Qt.MouseButton.LeftButton)
         assert prompts.infos and "next start" in prompts.infos[-1]
