@@ -394,9 +394,8 @@ class MainWindow(QMainWindow):
         self._show_current_event()  # the events may have changed under the selection
         loaded = SampleService(self.ctx).loaded()
         self.sample_banner.setVisible(loaded)
-        if hasattr(self, "load_samples_action"):
-            self.load_samples_action.setEnabled(not loaded)
-            self.remove_samples_action.setEnabled(loaded)
+        self.load_samples_action.setEnabled(not loaded)
+        self.remove_samples_action.setEnabled(loaded)
 
     def show_help(self) -> None:
         dialog = HelpDialog(self.ctx.schema, self.current_page_key(), self)

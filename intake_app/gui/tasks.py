@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from importers.base import CancelToken, ProgressFn
+from intake_app.core.errors import IntakeError
 
 WorkFn = Callable[[ProgressFn, CancelToken], Any]
 
@@ -170,3 +171,10 @@ class MainThreadGarbageCollector(QObject):
         self.timer.stop()
         gc.collect()
         gc.enable()
+
+
+def failure_text(error: object, expected: type[BaseException] = IntakeError) -> str:
+    """What a failed task says to a person: the sentence of an expected error, else its kind."""
+    if isinstance(error, expected):
+        return str(error)
+    return f"{type(error).__name__}: {error}"

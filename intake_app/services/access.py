@@ -10,7 +10,9 @@ arrive early and as one clear sentence.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, text
+from typing import Any
+
+from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
 from intake_app.core.access import Actor, admin_refusal, event_refusal
@@ -69,13 +71,23 @@ def require_event(ctx: AppContext, event_id: int, action: str) -> Actor:
         PermissionDeniedError: a field marketer and someone else's event.
     """
     with ctx.db.read() as session:
-        actor = actor_in(session, ctx)
-        event = session.get(Event, event_id)
-        if event is None:
+        if session.get(Event, event_id) is None:
             raise NotFoundError(f"There is no event with id {event_id}.")
-        owner, name = event.owner, event.name
-    if not actor.may_change_event(owner):
-        _refuse(ctx, actor, action, event_refusal(actor, action, name, owner), event_id)
+    return _require_events(ctx, select(Event.id).where(Event.id == event_id), action)
+
+
+def _require_events(ctx: AppContext, event_ids: Select[Any], action: str) -> Actor:
+    """Refuse ``action`` unless the user may change every event ``event_ids`` selects."""
+    with ctx.db.read() as session:
+        actor = actor_in(session, ctx)
+        if actor.administers:
+            return actor
+        events = session.execute(
+            select(Event.id, Event.name, Event.owner).where(Event.id.in_(event_ids))
+        ).all()
+    for event_id, name, owner in sorted(events):
+        if not actor.may_change_event(owner):
+            _refuse(ctx, actor, action, event_refusal(actor, action, name, owner), event_id)
     return actor
 
 
@@ -118,12 +130,7 @@ def _refuse(ctx: AppContext, actor: Actor, action: str, message: str, event_id: 
 
 def require_leads(ctx: AppContext, lead_ids: list[int], action: str) -> Actor:
     """Refuse ``action`` unless the user may change the events of all these leads."""
-    with ctx.db.read() as session:
-        events = set(session.scalars(select(Lead.event_id).where(Lead.id.in_(lead_ids))))
-    actor = current_actor(ctx)
-    for event_id in sorted(events):
-        actor = require_event(ctx, event_id, action)
-    return actor
+    return _require_events(ctx, select(Lead.event_id).where(Lead.id.in_(lead_ids)), action)
 
 
 def require_candidate(ctx: AppContext, candidate_id: int | None, action: str) -> Actor:

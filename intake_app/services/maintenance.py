@@ -352,6 +352,11 @@ def server_tool_command(url: URL, tool: str, file: str) -> str:
     return shlex.join(words)
 
 
+def server_backup_command(url: URL, now: datetime | None = None) -> str:
+    """The ``pg_dump`` command that backs up a server database to a dated file."""
+    return server_tool_command(url, "pg_dump", f"{url.database or 'intake'}-{_stamp(now)}.dump")
+
+
 def _stamp(now: datetime | None) -> str:
     return (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
 
@@ -385,8 +390,7 @@ def backup_database(
     """
     parsed = _parse(url)
     if parsed.get_backend_name() != "sqlite":
-        file = f"{parsed.database or 'intake'}-{_stamp(now)}.dump"
-        command = server_tool_command(parsed, "pg_dump", file)
+        command = server_backup_command(parsed, now)
         raise ServerToolNeededError(
             f"{describe_url(parsed)} is on a database server, which intake does not copy;"
             f" back it up with the server's tool: {command} (it asks for the password).",

@@ -34,7 +34,7 @@ from intake_app.core.export_rows import Excluded, ExportRow
 from intake_app.gui.item_models.rows_model import AnyIndex, RowsTableModel
 from intake_app.gui.prompts import Prompts
 from intake_app.gui.state import window_settings
-from intake_app.gui.tasks import Task, TaskRunner
+from intake_app.gui.tasks import Task, TaskRunner, failure_text
 from intake_app.services.context import AppContext
 from intake_app.services.events import EventService
 from intake_app.services.exports import ExportPreview, ExportResult, ExportService, file_names
@@ -349,7 +349,7 @@ class ExportPage(QWidget):
     def _preview_failed(self, error: object) -> None:
         self._running = False
         self.preview = None
-        text = str(error) if isinstance(error, IntakeError) else f"{type(error).__name__}: {error}"
+        text = failure_text(error)
         self.summary_label.setText(f"No preview: {text}")
 
     def default_path(self) -> Path:

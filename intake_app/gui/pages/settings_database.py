@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from intake_app.core.errors import IntakeError
 from intake_app.db.session import describe_url, parse_url, sqlite_file
 from intake_app.gui.prompts import Prompts
-from intake_app.gui.tasks import Task, TaskRunner
+from intake_app.gui.tasks import Task, TaskRunner, failure_text
 from intake_app.paths import default_database_url, saved_database_url
 from intake_app.services import connection, maintenance
 from intake_app.services.context import AppContext
@@ -180,10 +180,7 @@ class DatabaseTab(QWidget):
 
     def _test_failed(self, error: object) -> None:
         self.test_button.setEnabled(True)
-        reason = (
-            str(error) if isinstance(error, IntakeError) else f"{type(error).__name__}: {error}"
-        )
-        self.result_label.setText(f"Not connected. {reason}")
+        self.result_label.setText(f"Not connected. {failure_text(error)}")
 
     def use_database(self) -> None:
         url = self.url_edit.text().strip()
@@ -255,33 +252,27 @@ class DatabaseTab(QWidget):
 
     def _care_failed(self, error: object) -> None:
         self.check_button.setEnabled(True)
-        reason = (
-            str(error) if isinstance(error, IntakeError) else f"{type(error).__name__}: {error}"
-        )
-        self.care_label.setText(reason)
+        self.care_label.setText(failure_text(error))
 
     def back_up(self) -> None:
         url = self.ctx.db.url
-        suggested = None
         path = sqlite_file(url)
-        if path is not None:
-            suggested = maintenance.default_backup_path(path)
-            suggested.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            if path is None:
-                maintenance.backup_database(url)  # a server: says which tool to use
-                return
-            chosen, _filter = QFileDialog.getSaveFileName(
-                self, "Back up the database", str(suggested), "SQLite databases (*.db)"
-            )
-            if not chosen:
-                return
-            result = maintenance.backup_database(url, Path(chosen))
-        except maintenance.ServerToolNeededError as exc:
+        if path is None:  # a server: its own tool makes the backup
+            command = maintenance.server_backup_command(url)
             self.care_label.setText(
-                f"A database server is backed up with its own tool. Run: {exc.command}"
+                f"A database server is backed up with its own tool. Run: {command}"
             )
             return
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self,
+            "Back up the database",
+            str(maintenance.default_backup_path(path)),
+            "SQLite databases (*.db)",
+        )
+        if not chosen:
+            return
+        try:
+            result = maintenance.backup_database(url, Path(chosen))
         except IntakeError as exc:
             self.care_label.setText(str(exc))
             return
@@ -292,12 +283,18 @@ class DatabaseTab(QWidget):
 
     def restore(self) -> None:
         url = self.ctx.db.url
-        start = ""
         path = sqlite_file(url)
-        if path is not None:
-            start = str(maintenance.default_backup_path(path).parent)
+        if path is None:  # a server: restored with its own tool, not through the app
+            command = maintenance.server_tool_command(url, "pg_restore", "BACKUP.dump")
+            self.care_label.setText(
+                f"A database server is restored with its own tool. Run: {command}"
+            )
+            return
         chosen, _filter = QFileDialog.getOpenFileName(
-            self, "Restore a backup", start, "SQLite databases (*.db *.bak);;All files (*)"
+            self,
+            "Restore a backup",
+            str(maintenance.default_backup_path(path).parent),
+            "SQLite databases (*.db *.bak);;All files (*)",
         )
         if not chosen:
             return
@@ -312,19 +309,12 @@ class DatabaseTab(QWidget):
             return
         try:
             result = maintenance.restore_database(url, Path(chosen))
-        except maintenance.ServerToolNeededError as exc:
-            self.care_label.setText(
-                f"A database server is restored with its own tool. Run: {exc.command}"
-            )
-            return
         except IntakeError as exc:
             self.care_label.setText(str(exc))
             return
-        kept = (
-            f" The database as it was is kept in {result.safety_backup}."
-            if (result.safety_backup)
-            else ""
-        )
+        kept = ""
+        if result.safety_backup is not None:
+            kept = f" The database as it was is kept in {result.safety_backup}."
         self.care_label.setText(
             f"Restored {result.restored_from.name}.{kept} Quit and start the app again to see"
             " the restored data everywhere."

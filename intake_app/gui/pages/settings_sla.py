@@ -26,7 +26,7 @@ from intake_app.core.errors import IntakeError
 from intake_app.core.geo import country_choices
 from intake_app.db.base import utcnow
 from intake_app.gui.prompts import Prompts
-from intake_app.gui.tasks import Task, TaskRunner
+from intake_app.gui.tasks import Task, TaskRunner, failure_text
 from intake_app.services.context import AppContext
 from intake_app.services.mailer import MailError, send_mail
 from intake_app.services.reports import REPORTS, ReportService
@@ -492,8 +492,7 @@ class EmailTab(QWidget):
 
     def _test_failed(self, error: object) -> None:
         self.test_button.setEnabled(True)
-        reason = str(error) if isinstance(error, MailError) else f"{type(error).__name__}: {error}"
-        self.result_label.setText(f"Not sent: {reason}")
+        self.result_label.setText(f"Not sent: {failure_text(error, MailError)}")
 
     def shutdown(self) -> None:
         self.runner.wait(20_000)
