@@ -17,6 +17,7 @@ from intake_app.core.events import EventInput, When, parse_when
 from intake_app.services.context import AppContext, open_context
 from intake_app.services.events import EventRecord, EventService
 from tests.pg_server import PostgresServer
+from tests.unit.helpers import sqlite_url
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 
@@ -36,10 +37,6 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.delenv("INTAKE_SCHEMA_DIR", raising=False)
     yield data_dir
     logs.close()  # the next test logs to its own folder
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path.as_posix()}"
 
 
 @pytest.fixture(params=BACKENDS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -10,15 +9,9 @@ from typing import Any
 import hostile
 import pytest
 
-from intake_app.cli import main
+from tests.unit.helpers import run_cli as run
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -9,16 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.cli import main
+from tests.unit.helpers import run_cli as run
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ADA = "ada.lovelace@example.com"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 class Terminal(io.StringIO):

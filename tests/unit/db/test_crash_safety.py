@@ -22,7 +22,6 @@ killed the same way and must leave the old database or the whole backup.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import random
@@ -39,7 +38,8 @@ from typing import Any
 
 import pytest
 
-from intake_app.cli import main
+from tests.unit.helpers import run_cli as _cli
+from tests.unit.helpers import sqlite_url as _url
 
 ROOT = Path(__file__).resolve().parents[3]  # the checkout: the child imports this code
 ROWS = 5000  # long enough to kill well inside the write, short enough for twenty rounds
@@ -90,16 +90,6 @@ def lead_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("crash") / "booth-scans.csv"
     _write_leads(path, ROWS)
     return path
-
-
-def _url(path: Path) -> str:
-    return f"sqlite:///{path.as_posix()}"
-
-
-def _cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _child_env(home: Path) -> dict[str, str]:

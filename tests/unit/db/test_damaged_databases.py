@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import shutil
@@ -18,20 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from intake_app.cli import main
+from tests.unit.helpers import run_cli as run
+from tests.unit.helpers import sqlite_url as url
+from tests.unit.helpers import start_writer
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data"
-
-
-def url(path: Path) -> str:
-    return f"sqlite:///{path.as_posix()}"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def refused(*argv: str) -> str:
@@ -72,29 +63,12 @@ def child_env(tmp_path: Path) -> dict[str, str]:
 # ----------------------------------------------------------------- (a) locked
 
 
-LOCKER = """
-import sqlite3, sys
-connection = sqlite3.connect(sys.argv[1], isolation_level=None)
-connection.execute("BEGIN IMMEDIATE")
-connection.execute("UPDATE events SET name = 'being renamed'")
-print("holding", flush=True)
-sys.stdin.readline()
-connection.execute("ROLLBACK")
-"""
-
-
 @pytest.fixture
 def locked_database(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str]]]:
     """A database with one event, another process holding a write transaction on it."""
     path = tmp_path / "shared.db"
     new_event(path)
-    locker = subprocess.Popen(
-        [sys.executable, "-c", LOCKER, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert locker.stdout is not None and locker.stdout.readline() == "holding\n"
+    locker = start_writer(path)
     try:
         yield path, locker
     finally:

@@ -23,14 +23,11 @@ from intake_app.db.session import (
     sqlite_files,
 )
 from intake_app.paths import default_database_path, user_data_dir
+from tests.unit.helpers import sqlite_url as file_url
 
 posix_only = pytest.mark.skipif(
     sys.platform == "win32", reason="Windows keeps the profile folder's ACL, not POSIX modes"
 )
-
-
-def file_url(path: Path) -> str:
-    return f"sqlite:///{path.as_posix()}"
 
 
 def mode(path: Path) -> int:

@@ -6,8 +6,6 @@ import hashlib
 import os
 import sqlite3
 import stat
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
@@ -28,10 +26,7 @@ from intake_app.services.maintenance import (
     check_database,
     restore_database,
 )
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path.as_posix()}"
+from tests.unit.helpers import sqlite_url, start_writer
 
 
 def digest(path: Path) -> str:
@@ -197,28 +192,11 @@ def test_backup_to_a_chosen_file_never_overwrites(database: Path, tmp_path: Path
     assert digest(target) == first
 
 
-LOCKER = """
-import sqlite3, sys
-connection = sqlite3.connect(sys.argv[1], isolation_level=None)
-connection.execute("BEGIN IMMEDIATE")
-connection.execute("UPDATE events SET name = 'uncommitted'")
-print("holding", flush=True)
-sys.stdin.readline()
-connection.execute("ROLLBACK")
-"""
-
-
 @contextmanager
 def another_program_writing(path: Path) -> Iterator[None]:
     """Another program in the middle of a write transaction on the database."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", LOCKER, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    process = start_writer(path)
     try:
-        assert process.stdout is not None and process.stdout.readline() == "holding\n"
         yield
     finally:
         process.communicate("\n", timeout=10)
