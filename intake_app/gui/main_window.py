@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from importers.base import ReadError
 from intake_app import APP_NAME
 from intake_app.core.errors import IntakeError
 from intake_app.gui.accessibility import name_controls
@@ -348,7 +349,7 @@ class MainWindow(QMainWindow):
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             made = service.create()
-        except IntakeError as exc:
+        except (IntakeError, ReadError) as exc:  # ReadError: a sample file missing or damaged
             QGuiApplication.restoreOverrideCursor()
             self.prompts.error(self, "Sample data", str(exc))
             return

@@ -153,38 +153,46 @@ class SampleService:
         events: list[EventRecord] = []
         imports: list[ImportSummary] = []
         to_import: list[tuple[Path, int]] = []
-        store = SettingsStore(self.ctx)
-        for sample in SAMPLES:
-            end_day = today - timedelta(days=sample.ended_days_ago)
-            start_day = end_day - timedelta(days=sample.days - 1)
-            if sample.start_time is None:
-                start, end = When.of_date(start_day), When.of_date(end_day)
-            else:
-                hour, minute = sample.start_time
-                begins = datetime(start_day.year, start_day.month, start_day.day, hour, minute)
-                start, end = When(begins, True), When(begins + timedelta(hours=1), True)
-            record = EventService(self.ctx).create(
-                EventInput(
-                    name=sample.name,
-                    event_type=sample.event_type,
-                    start=start,
-                    end=end,
-                    timezone=sample.timezone,
-                    country=sample.country,
-                    owner=owner,
-                    description=DESCRIPTION,
+        try:
+            for sample in SAMPLES:
+                record = self._create_event(sample, today, owner)
+                events.append(record)
+                # Listed at once, so that remove() below finds it if what follows fails.
+                SettingsStore(self.ctx).put(
+                    SETTING, {"event_ids": [e.id for e in events]}, reason="sample data"
                 )
-            )
-            events.append(record)
-            # Listed at once, so that a failure below leaves removable samples behind.
-            store.put(SETTING, {"event_ids": [e.id for e in events]}, reason="sample data")
-            path = sample_dir() / sample.file
-            if sample.imported_for_you or import_all:
-                importer = ImportService(self.ctx)
-                imports.append(importer.run(importer.preview(path), record.id))
-            else:
-                to_import.append((path, record.id))
+                path = sample_dir() / sample.file
+                if sample.imported_for_you or import_all:
+                    importer = ImportService(self.ctx)
+                    imports.append(importer.run(importer.preview(path), record.id))
+                else:
+                    to_import.append((path, record.id))
+        except Exception:
+            self.remove()  # all the samples or none: no half-loaded sample data
+            raise
         return SampleSet(events, imports, to_import)
+
+    def _create_event(self, sample: SampleEvent, today: date, owner: str) -> EventRecord:
+        end_day = today - timedelta(days=sample.ended_days_ago)
+        start_day = end_day - timedelta(days=sample.days - 1)
+        if sample.start_time is None:
+            start, end = When.of_date(start_day), When.of_date(end_day)
+        else:
+            hour, minute = sample.start_time
+            begins = datetime(start_day.year, start_day.month, start_day.day, hour, minute)
+            start, end = When(begins, True), When(begins + timedelta(hours=1), True)
+        return EventService(self.ctx).create(
+            EventInput(
+                name=sample.name,
+                event_type=sample.event_type,
+                start=start,
+                end=end,
+                timezone=sample.timezone,
+                country=sample.country,
+                owner=owner,
+                description=DESCRIPTION,
+            )
+        )
 
     def remove(self) -> Removal:
         """Remove the sample events and everything that hangs off them, in one transaction."""

@@ -85,3 +85,16 @@ def test_removing_the_samples_leaves_the_database_as_it_was(ctx, make_event, tmp
     assert [event.name for event in EventService(ctx).list()] == ["Our real show"]
     assert SampleService(ctx).event_ids() == []
     SampleService(ctx).create()  # and may be loaded again
+
+
+def test_a_sample_file_that_fails_leaves_no_sample_data(ctx, monkeypatch, tmp_path) -> None:
+    from importers.base import ReadError
+
+    before = counts(ctx)
+    monkeypatch.setattr("intake_app.services.samples.sample_dir", lambda: tmp_path / "gone")
+
+    with pytest.raises(ReadError):
+        SampleService(ctx).create()
+
+    assert counts(ctx) == before
+    assert SampleService(ctx).event_ids() == []
