@@ -40,7 +40,13 @@ from intake_app.core.batch import (
     person_record,
     plan_batch,
 )
-from intake_app.core.dedupe import PersonRecord, blocking_keys, find_matches, person_keys
+from intake_app.core.dedupe import (
+    PersonRecord,
+    PreparedRecords,
+    find_matches,
+    name_order,
+    person_keys,
+)
 from intake_app.core.engagement import ListContext
 from intake_app.core.errors import NotFoundError, ValidationError
 from intake_app.core.issues import Issue
@@ -563,13 +569,19 @@ class ImportService:
         doubtful: list[tuple[PlannedLead, int, float, tuple[str, ...]]] = []
         taken: set[int] = set()  # stored people given to a lead of this batch already
         block_sizes: dict[tuple[str, str], int] = {}
-        for position in range(0, len(plan.leads), _MATCH_CHUNK):
+        # In name order, so that a name's stored people are fetched for one chunk, not many.
+        records = [person_record(at, lead.columns) for at, lead in enumerate(plan.leads)]
+        names = [name_order(record, rules) for record in records]
+        order = sorted(range(len(records)), key=names.__getitem__)
+        for position in range(0, len(order), _MATCH_CHUNK):
             if cancel is not None:
                 cancel.check()
-            part = plan.leads[position : position + _MATCH_CHUNK]
+            part = [records[at] for at in order[position : position + _MATCH_CHUNK]]
             sure, review = _known_persons(session, part, rules, taken, block_sizes)
-            known.update((position + at, person) for at, person in sure.items())
-            doubtful.extend((part[at], person, score, why) for at, person, score, why in review)
+            known.update(sure)
+            doubtful.extend(
+                (plan.leads[at], person, score, why) for at, person, score, why in review
+            )
         for position in range(0, len(plan.leads), _CHUNK):
             if cancel is not None:
                 cancel.check()
@@ -770,9 +782,48 @@ def _by_columns(
     return groups
 
 
+_MATCH_COLUMNS = (
+    Person.id,
+    Person.first_name,
+    Person.last_name,
+    Person.email,
+    Person.phone_key,
+    Person.company,
+    Person.merged_into_id,
+    Person.erased_at,
+)
+
+
+def _block_counts(
+    session: Session, column: Any, keys: list[str], most: int
+) -> Iterator[tuple[tuple[str, str], int]]:
+    """How many live stored people share each key (keys nobody has are left out).
+
+    Counted from the key's index alone; only a key over ``most`` there is counted
+    again without the merged and erased people, which are few.
+    """
+    kind = column.key.removesuffix("_key")
+    counts: dict[str, int] = dict(
+        session.execute(select(column, func.count()).where(column.in_(keys)).group_by(column)).all()
+    )
+    large = [key for key, count in counts.items() if count > most]
+    if large:
+        counts.update(
+            session.execute(
+                select(column, func.count())
+                .where(
+                    column.in_(large), Person.merged_into_id.is_(None), Person.erased_at.is_(None)
+                )
+                .group_by(column)
+            ).all()
+        )
+    for key, count in counts.items():
+        yield (kind, key), int(count)
+
+
 def _known_persons(
     session: Session,
-    chunk: list[PlannedLead],
+    chunk: list[PersonRecord],
     rules: DedupeRules,
     taken: set[int],
     block_sizes: dict[tuple[str, str], int] | None = None,
@@ -783,61 +834,49 @@ def _known_persons(
     people share each key: a common name is counted once, not once per chunk.
 
     Returns:
-        ``{position in chunk: person id}`` for the sure matches (a person goes to one
-        lead of the batch at most), and ``(position, person id, score, reasons)`` for
-        the doubtful ones.
+        ``{record key: person id}`` for the sure matches (a person goes to one lead
+        of the batch at most), and ``(record key, person id, score, reasons)`` for
+        the doubtful ones; record keys are the leads' positions in the plan, >= 0.
     """
     if block_sizes is None:
         block_sizes = {}
-    records = [person_record(at, lead.columns) for at, lead in enumerate(chunk)]
-    wanted: dict[str, set[str]] = {"email": set(), "phone": set(), "name": set()}
-    for record in records:
-        for kind, keys in blocking_keys(record, rules).items():
-            if kind in wanted:
-                wanted[kind].update(keys)
+    records = PreparedRecords(chunk, rules)
+    wanted = records.lookup_keys(("email", "phone", "name"))
     columns = {"email": Person.email_key, "phone": Person.phone_key, "name": Person.name_key}
-    stored: dict[int, Person] = {}
-    live = (Person.merged_into_id.is_(None), Person.erased_at.is_(None))
+    against: dict[int, PersonRecord] = {}
     for kind, keys in wanted.items():
+        column = columns[kind]
         ordered = sorted(keys)
         for start in range(0, len(ordered), 500):
             part = ordered[start : start + 500]
             # A key shared by more stored people than a block may hold (John Smith, a
             # switchboard) says nothing the matcher would use: skip it, fetch the rest.
-            column = columns[kind]
             unknown = [key for key in part if (kind, key) not in block_sizes]
             if unknown:
-                counts = dict(
-                    session.execute(
-                        select(column, func.count())
-                        .where(column.in_(unknown), *live)
-                        .group_by(column)
-                    ).all()
-                )
-                block_sizes.update(((kind, key), int(counts.get(key, 0))) for key in unknown)
+                block_sizes.update(((kind, key), 0) for key in unknown)
+                block_sizes.update(_block_counts(session, column, unknown, rules.max_block))
             part = [key for key in part if 0 < block_sizes[(kind, key)] <= rules.max_block]
             if not part:
                 continue
-            for person in session.scalars(select(Person).where(columns[kind].in_(part), *live)):
-                stored.setdefault(person.id, person)
-    if not stored:
+            # The people of these blocks, by the key's index: the live test is made here,
+            # not in SQL, where SQLite would rather walk the (nearly all empty)
+            # merged_into_id index over the whole table.
+            for row in session.execute(select(*_MATCH_COLUMNS).where(column.in_(part))):
+                person_id, first, last, email, phone, company, merged, erased = row
+                if merged is None and erased is None and person_id not in against:
+                    against[person_id] = PersonRecord(
+                        key=-person_id,
+                        first_name=first,
+                        last_name=last,
+                        email=email,
+                        phone=phone,
+                        company=company,
+                    )
+    if not against:
         return {}, []
-    against = [
-        PersonRecord(
-            key=-person.id,
-            first_name=person.first_name,
-            last_name=person.last_name,
-            email=person.email,
-            phone=person.phone_key,
-            company=person.company,
-        )
-        for person in stored.values()
-    ]
     sure: dict[int, int] = {}
     doubtful: list[tuple[int, int, float, tuple[str, ...]]] = []
-    for match in find_matches(records, against, rules=rules):  # best first
-        if (match.a >= 0) == (match.b >= 0):
-            continue  # a pair within the file: the plan has folded or queued it already
+    for match in find_matches(records, list(against.values()), rules=rules, across_only=True):
         at, person_id = (match.a, -match.b) if match.a >= 0 else (match.b, -match.a)
         if at in sure:
             continue

@@ -7,9 +7,11 @@ import pytest
 from intake_app.core.dedupe import (
     Match,
     PersonRecord,
+    PreparedRecords,
     auto_clusters,
     blocking_keys,
     find_matches,
+    name_order,
     person_keys,
 )
 from schemas import DedupeRules, SchemaError, load_schema
@@ -210,6 +212,48 @@ def test_against_pairs_rows_with_stored_people_but_never_stored_with_stored() ->
     matches = find_matches(rows, stored, rules=RULES)
 
     assert {(match.a, match.b) for match in matches} == {(1, 101), (1, 102)}
+
+
+def test_across_only_gives_the_pairs_with_stored_people_and_nothing_else() -> None:
+    rows = [
+        PersonRecord(0, "Bob", "Smith", "bob.smith@acme.com", company="Acme"),
+        PersonRecord(1, "Robert", "Smith", "robert.smith@acme.com", company="Acme Inc"),
+        PersonRecord(2, "Grace", "Hopper", "grace@navy.example", phone="+12025550100"),
+    ]
+    stored = [
+        PersonRecord(-10, "Rob", "Smith", "rob@acme.com", company="ACME"),
+        PersonRecord(-11, "Grace", "Hopper", None, phone="+12025550100"),
+        PersonRecord(-12, "Alan", "Turing", "alan@bletchley.example"),
+    ]
+    everything = find_matches(rows, stored, rules=RULES)
+    across = find_matches(PreparedRecords(rows, RULES), stored, rules=RULES, across_only=True)
+
+    assert any(match.b >= 0 for match in everything)  # Bob and Robert: a pair of the file
+    assert across == [match for match in everything if match.b < 0]
+    assert {(match.a, match.b) for match in across} == {(0, -10), (1, -10), (2, -11)}
+
+
+def test_prepared_records_give_the_union_of_their_lookup_keys() -> None:
+    rows = [
+        PersonRecord(0, "Bob", "Smith", "bob@acme.com", phone="+14155550100"),
+        PersonRecord(1, "Ann", "Lee", "info@acme.com"),
+    ]
+    wanted = PreparedRecords(rows, RULES).lookup_keys(("email", "phone", "name"))
+
+    assert wanted == {
+        kind: blocking_keys(rows[0], RULES)[kind] | blocking_keys(rows[1], RULES)[kind]
+        for kind in ("email", "phone", "name")
+    }
+    assert wanted["email"] == {"bob@acme.com"}  # a role mailbox is no key
+
+
+def test_name_order_puts_nicknames_and_swapped_names_together() -> None:
+    def order(first: str, last: str) -> str:
+        return name_order(PersonRecord(0, first, last), RULES)
+
+    assert order("Bob", "Smith") == order("ROBERT", "smith") == order("Smith", "Robert")
+    assert order("Bob", "Smith") != order("Bob", "Smyth")
+    assert order("", "Smith") == ""
 
 
 def test_a_weak_link_does_not_chain_two_groups() -> None:

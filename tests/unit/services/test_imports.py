@@ -318,7 +318,7 @@ def test_a_doubtful_pair_goes_to_the_review_queue_and_the_cli(tmp_path, monkeypa
 
 
 def test_matching_against_stored_people_ignores_pairs_within_the_chunk(ctx, make_event, tmp_path):
-    from intake_app.core.batch import PlannedLead
+    from intake_app.core.batch import person_record
     from intake_app.services.imports import _known_persons
 
     event = make_event()
@@ -331,23 +331,50 @@ def test_matching_against_stored_people_ignores_pairs_within_the_chunk(ctx, make
     twins = {"first_name": "Hedy", "last_name": "Lamarr", "email": "hedy@films.example",
              "company": "MGM", "phone": "+13105550100"}  # fmt: skip
     ada = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@engines.example"}
-    chunk = [
-        PlannedLead(
-            columns=dict(values),
-            raw={},
-            extra={},
-            unmapped={},
-            issues=[],
-            records=[],
-            key=values["email"],
-        )
-        for values in (twins, twins, ada)
-    ]
+    chunk = [person_record(at, values) for at, values in enumerate((twins, twins, ada))]
     with ctx.db.read() as session:
         sure, doubtful = _known_persons(session, chunk, ctx.schema.dedupe_rules, set())
         ada_id = session.scalar(select(Person.id).where(Person.email == "ada@engines.example"))
     assert sure == {2: ada_id}  # the twins are a pair of the file, not stored people
     assert all(person_id > 0 for _, person_id, _, _ in doubtful)
+
+
+def test_a_large_name_block_counts_only_live_people(ctx):
+    """61 stored Ada Lovelaces, two of them merged away: 59 live ones fit a block of 60."""
+    from intake_app.core.batch import person_record
+    from intake_app.core.dedupe import person_keys
+    from intake_app.services.imports import _known_persons
+
+    rules = ctx.schema.dedupe_rules
+    assert rules.max_block == 60
+
+    def ada(number: int) -> dict[str, object]:
+        firm = f"firm{number:03d}"
+        columns = {"first_name": "Ada", "last_name": "Lovelace",
+                   "email": f"ada{number}@{firm}.example", "company": firm.title()}  # fmt: skip
+        return {**columns, **person_keys(person_record(0, columns), rules)}
+
+    with ctx.db.write() as session:
+        people = [Person(**ada(number)) for number in range(61)]
+        session.add_all(people)
+        session.flush()
+        people[1].merged_into_id = people[0].id
+        people[2].merged_into_id = people[0].id
+        target = people[30].id
+    incoming = person_record(
+        0, {"first_name": "Ada", "last_name": "Lovelace", "email": "ada.l@firm030.example",
+            "company": "Firm030"},
+    )  # fmt: skip
+    with ctx.db.read() as session:
+        sure, doubtful = _known_persons(session, [incoming], rules, set())
+    # Same name and company, another address at the same firm: one for review.
+    assert (sure, [(at, person) for at, person, _score, _why in doubtful]) == ({}, [(0, target)])
+
+    with ctx.db.write() as session:
+        session.get(Person, people[1].id).merged_into_id = None  # 60 live: still fits
+        session.add(Person(**ada(61)))  # 61 live: too common a name to compare by
+    with ctx.db.read() as session:
+        assert _known_persons(session, [incoming], rules, set()) == ({}, [])
 
 
 # ------------------------------------------------------------------ hostile values
