@@ -21,7 +21,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations, product
 
@@ -514,6 +514,11 @@ class PreparedRecords:
     def __len__(self) -> int:
         return len(self.people)
 
+    def person_keys(self) -> Iterator[tuple[int, dict[str, str | None]]]:
+        """Each record's key and the :func:`person_keys` to store for it."""
+        for record, person in zip(self.records, self.people, strict=True):
+            yield record.key, _stored_keys(record, person)
+
     def lookup_keys(self, kinds: Iterable[str] = ("email", "phone", "name")) -> dict[str, set[str]]:
         """The union of :func:`blocking_keys` over the records, for the given kinds."""
         wanted: dict[str, set[str]] = {kind: set() for kind in kinds}
@@ -544,7 +549,10 @@ def person_keys(record: PersonRecord, rules: DedupeRules) -> dict[str, str | Non
     ``email_key`` is None for a role mailbox, ``phone_key`` is the phone, else the
     mobile, and ``company_key`` the folded company name, else the work e-mail domain.
     """  # noqa: E501
-    person = _Person(record, _index(rules))
+    return _stored_keys(record, _Person(record, _index(rules)))
+
+
+def _stored_keys(record: PersonRecord, person: _Person) -> dict[str, str | None]:
     phone = _phone(record.phone, record.country) or _phone(record.mobile_phone, record.country)
     return {
         "email_key": person.email,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -45,7 +46,6 @@ from intake_app.core.dedupe import (
     PreparedRecords,
     find_matches,
     name_order,
-    person_keys,
 )
 from intake_app.core.engagement import ListContext
 from intake_app.core.errors import NotFoundError, ValidationError
@@ -569,6 +569,7 @@ class ImportService:
         doubtful: list[tuple[PlannedLead, int, float, tuple[str, ...]]] = []
         taken: set[int] = set()  # stored people given to a lead of this batch already
         block_sizes: dict[tuple[str, str], int] = {}
+        stored_keys: dict[int, dict[str, str | None]] = {}  # position -> a new person's keys
         # In name order, so that a name's stored people are fetched for one chunk, not many.
         records = [person_record(at, lead.columns) for at, lead in enumerate(plan.leads)]
         names = [name_order(record, rules) for record in records]
@@ -576,9 +577,13 @@ class ImportService:
         for position in range(0, len(order), _MATCH_CHUNK):
             if cancel is not None:
                 cancel.check()
-            part = [records[at] for at in order[position : position + _MATCH_CHUNK]]
+            part = PreparedRecords(
+                [records[at] for at in order[position : position + _MATCH_CHUNK]], rules
+            )
             sure, review = _known_persons(session, part, rules, taken, block_sizes)
             known.update(sure)
+            # What a new person will store, folded once with the matching.
+            stored_keys.update((at, keys) for at, keys in part.person_keys() if at not in sure)
             doubtful.extend(
                 (plan.leads[at], person, score, why) for at, person, score, why in review
             )
@@ -600,13 +605,18 @@ class ImportService:
                 ):
                     existing_leads[lead_row.person_id] = lead_row
 
-            new_people = [lead for at, lead in enumerate(chunk) if at not in persons]
+            new_people = [
+                (position + at, lead) for at, lead in enumerate(chunk) if at not in persons
+            ]
             matched += len(chunk) - len(new_people)
+            now = utcnow()
             if new_people:
                 ids = _insert_with_ids(
-                    session, Person, [_person_values(x, rules) for x in new_people]
+                    session,
+                    Person,
+                    [_person_values(x, stored_keys.pop(at), now) for at, x in new_people],
                 )
-                for lead, person_id in zip(new_people, ids, strict=True):
+                for (_at, lead), person_id in zip(new_people, ids, strict=True):
                     lead.person_id = person_id
             for at, person_id in persons.items():
                 chunk[at].person_id = person_id
@@ -621,7 +631,9 @@ class ImportService:
                     _merge_into(stored, lead)
                     pairs.append((lead, stored.id))
             if fresh:
-                new_ids = _insert_with_ids(session, Lead, [_lead_values(x, batch) for x in fresh])
+                new_ids = _insert_with_ids(
+                    session, Lead, [_lead_values(x, batch, now) for x in fresh]
+                )
                 pairs.extend(zip(fresh, new_ids, strict=True))
             lead_ids.update((id(lead), lead_id) for lead, lead_id in pairs)
             session.execute(
@@ -757,12 +769,12 @@ def _insert_with_ids(
         ids = list(range(start + 1, start + 1 + len(rows)))
         for row, new_id in zip(rows, ids, strict=True):
             row["id"] = new_id
-        for group in _by_columns(rows).values():
+        for group in _by_columns(table, rows).values():
             session.execute(insert(table), [row for _at, row in group])
         return ids
     ids = [0] * len(rows)
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    for group in _by_columns(rows).values():
+    for group in _by_columns(table, rows).values():
         result = session.execute(statement, [row for _at, row in group])
         for (at, _row), row_id in zip(group, result.scalars(), strict=True):
             ids[at] = int(row_id)
@@ -770,14 +782,30 @@ def _insert_with_ids(
 
 
 def _by_columns(
-    rows: list[dict[str, Any]],
+    table: Table, rows: list[dict[str, Any]]
 ) -> dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]]:
     """Rows grouped by their set of columns, with their positions.
 
     One ``executemany`` per group: rows that leave a column out get its default.
+    A column without a default, or with a plain value as default, is filled in
+    first (NULL, or that value), so rows that differ only in the fields their
+    list had go in one group, not dozens.
     """
+    named = set().union(*rows) if rows else set()
+    fill: dict[str, Any] = {}
+    for name in named:
+        column = table.c[name]
+        if column.server_default is not None:
+            continue
+        if column.default is None:
+            fill[name] = None
+        elif column.default.is_scalar:
+            fill[name] = column.default.arg  # type: ignore[attr-defined]
     groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
     for at, row in enumerate(rows):
+        if len(row) < len(named):
+            for name, value in fill.items():
+                row.setdefault(name, value)
         groups.setdefault(tuple(sorted(row)), []).append((at, row))
     return groups
 
@@ -823,7 +851,7 @@ def _block_counts(
 
 def _known_persons(
     session: Session,
-    chunk: list[PersonRecord],
+    chunk: PreparedRecords | list[PersonRecord],
     rules: DedupeRules,
     taken: set[int],
     block_sizes: dict[tuple[str, str], int] | None = None,
@@ -840,7 +868,7 @@ def _known_persons(
     """
     if block_sizes is None:
         block_sizes = {}
-    records = PreparedRecords(chunk, rules)
+    records = chunk if isinstance(chunk, PreparedRecords) else PreparedRecords(chunk, rules)
     wanted = records.lookup_keys(("email", "phone", "name"))
     columns = {"email": Person.email_key, "phone": Person.phone_key, "name": Person.name_key}
     against: dict[int, PersonRecord] = {}
@@ -889,20 +917,20 @@ def _known_persons(
     return sure, doubtful
 
 
-def _person_values(lead: PlannedLead, rules: DedupeRules) -> dict[str, Any]:
+def _person_values(lead: PlannedLead, keys: dict[str, str | None], now: datetime) -> dict[str, Any]:
     columns = lead.columns
     return {
         "first_name": columns.get("first_name"),
         "last_name": columns.get("last_name"),
         "email": columns.get("email"),
         "company": columns.get("company"),
-        **person_keys(person_record(0, columns), rules),
-        "created_at": utcnow(),
-        "updated_at": utcnow(),
+        **keys,
+        "created_at": now,
+        "updated_at": now,
     }
 
 
-def _lead_values(lead: PlannedLead, batch: ImportBatch) -> dict[str, Any]:
+def _lead_values(lead: PlannedLead, batch: ImportBatch, now: datetime) -> dict[str, Any]:
     extra: dict[str, Any] = dict(lead.extra)
     if lead.unmapped:
         extra["unmapped_columns"] = lead.unmapped
@@ -915,8 +943,8 @@ def _lead_values(lead: PlannedLead, batch: ImportBatch) -> dict[str, Any]:
         "raw_fields": lead.raw,
         "issues": [issue.to_dict() for issue in lead.issues],
         "issue_count": len(lead.issues),
-        "created_at": utcnow(),
-        "updated_at": utcnow(),
+        "created_at": now,
+        "updated_at": now,
     }
 
 
