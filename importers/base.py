@@ -142,7 +142,7 @@ class Grid:
 # ------------------------------------------------------------------ layout
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawRecord:
     """One lead candidate as read: header -> cell text, with the rows it came from.
 
@@ -198,7 +198,7 @@ class ColumnMapping:
     samples: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MappedRecord:
     """A record's values per canonical field, plus the columns no field took."""
 

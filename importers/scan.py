@@ -19,7 +19,7 @@ HEAD_ROWS = 60
 MIN_HEADER_HITS = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One grid row with cells trimmed and trailing empty padding cut off."""
 

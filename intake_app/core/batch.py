@@ -27,7 +27,7 @@ from intake_app.core.lead_values import (
 from schemas import CorporateSchema
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedLead:
     columns: dict[str, str]
     raw: dict[str, str]
@@ -87,7 +87,7 @@ def merge_outcomes(kept: dict[str, str], other: dict[str, str]) -> None:
         kept["consent"] = "opted_in"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RejectedRecord:
     record: MappedRecord
     reason: str

@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonRecord:
     """One lead row or stored person, as far as matching needs it."""
 
@@ -223,23 +223,22 @@ class _Person:
         self.email = None if email is None or index.is_role_box(email) else email
         local = _NOT_LETTERS.sub("", self.email.split("@", 1)[0]) if self.email else ""
         self.local = local if len(local) >= 6 else ""
-        self.phones = frozenset(
-            phone
-            for phone in (
-                _phone(record.phone, record.country),
-                _phone(record.mobile_phone, record.country),
-            )
-            if phone
-        )
+        # Tuples, not sets: a list of 100,000 rows holds one of these per row at once.
+        phone = _phone(record.phone, record.country)
+        mobile = _phone(record.mobile_phone, record.country)
+        if phone and mobile and phone != mobile:
+            self.phones: tuple[str, ...] = (phone, mobile)
+        else:
+            self.phones = (phone,) if phone else (mobile,) if mobile else ()
         company = company_key(record.company) if record.company else None
         self.company = company or None
         self.label = _domain_label(self.domain) if self.domain else ""
-        tokens: set[str] = set()
-        if self.company:
-            tokens.add(self.company.split(" ", 1)[0])
-        if self.label:
-            tokens.add(self.label.split("-", 1)[0])
-        self.tokens = tokens
+        by_name = self.company.split(" ", 1)[0] if self.company else ""
+        by_domain = self.label.split("-", 1)[0] if self.label else ""
+        if by_name and by_domain and by_name != by_domain:
+            self.tokens: tuple[str, ...] = (by_name, by_domain)
+        else:
+            self.tokens = (by_name,) if by_name else (by_domain,) if by_domain else ()
         self.city = _cached_name_key(record.city)
         self.country = (record.country or "").upper()
         if self.first and self.last:
@@ -408,7 +407,7 @@ def _score(
                 points += weights.similar_email
                 reasons.append("similar email")
     if a.phones and b.phones:
-        common = a.phones & b.phones
+        common = [phone for phone in a.phones if phone in b.phones]
         if not common:
             points += weights.phone_differs
         elif any(phone not in shared for phone in common):
@@ -597,7 +596,7 @@ def find_matches(
     incoming = len(people)
     # What the incoming rows can be compared by, so stored people outside it are skipped.
     wanted: set[str] = set()
-    for person in people:
+    for person in people if against else ():
         wanted.update(person.block_keys())
         wanted.update(person.phones)
         if person.email:
@@ -607,21 +606,30 @@ def find_matches(
         person = _Person(record, index)
         if (
             (person.email and person.email in wanted)
-            or not person.phones.isdisjoint(wanted)
+            or any(phone in wanted for phone in person.phones)
             or any(key in wanted for key in person.block_keys())
         ):
             stored.append(person)
     people.extend(stored)
     shared = _shared_keys(people, rules.shared_after_names)
-    blocks: defaultdict[str, list[int]] = defaultdict(list)
+    # A key's first member is kept as a bare position, made a list by the second: most
+    # keys (a spelling of a name at a company) have one member, and a list costs more.
+    blocks: dict[str, int | list[int]] = {}
     for position, person in enumerate(people):
         keys = person.block_keys()
         if person.email and person.email not in shared:
             keys.append(f"e{person.email}")
         keys.extend(f"p{phone}" for phone in person.phones if phone not in shared)
         for key in keys:
-            if position < incoming or key in blocks:
-                blocks[key].append(position)
+            held = blocks.get(key)
+            if held is None:
+                if position < incoming:
+                    blocks[key] = position
+            elif isinstance(held, int):
+                if held != position:
+                    blocks[key] = [held, position]
+            elif held[-1] != position:
+                held.append(position)
     limit = rules.max_block
     # Blocks that only say "similar name at one company" are many: a tighter cap.
     loose_limit = max(2, limit // 3)
@@ -629,7 +637,9 @@ def find_matches(
     size = len(people)
     found: list[Match] = []
     for block, members in blocks.items():
-        if len(members) < 2 or len(members) > (limit if block[0] in "enp" else loose_limit):
+        if isinstance(members, int):
+            continue
+        if len(members) > (limit if block[0] in "enp" else loose_limit):
             continue
         if across_only:
             # Members are in position order: the stored people come after the records.

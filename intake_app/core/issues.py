@@ -8,7 +8,7 @@ from typing import Any, Literal
 Severity = Literal["error", "warning", "info"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     field: str
     code: str
