@@ -120,8 +120,20 @@ def _cached_name_key(text: str | None) -> str:
     return found
 
 
+_SKELETONS: dict[str, str] = {}
+
+
 def _skeleton(key: str) -> str:
     """Consonants without repeats: "smith", "smyth" and "smtih" all give "smth"."""
+    found = _SKELETONS.get(key)
+    if found is None:
+        if len(_SKELETONS) > 500_000:
+            _SKELETONS.clear()
+        found = _SKELETONS[key] = _consonants(key)
+    return found
+
+
+def _consonants(key: str) -> str:
     out: list[str] = []
     for char in key:
         if char in "aeiouy":
@@ -595,28 +607,31 @@ def find_matches(
         people = [_Person(record, index) for record in records]
     incoming = len(people)
     # What the incoming rows can be compared by, so stored people outside it are skipped.
+    # Each person's block keys are worked out once, here when there are stored people.
+    block_keys: list[list[str]] = [person.block_keys() for person in people] if against else []
     wanted: set[str] = set()
-    for person in people if against else ():
-        wanted.update(person.block_keys())
+    for person, keys in zip(people, block_keys, strict=False):
+        wanted.update(keys)
         wanted.update(person.phones)
         if person.email:
             wanted.add(person.email)
-    stored: list[_Person] = []
     for record in against:
         person = _Person(record, index)
+        keys = person.block_keys()
         if (
             (person.email and person.email in wanted)
             or any(phone in wanted for phone in person.phones)
-            or any(key in wanted for key in person.block_keys())
+            or any(key in wanted for key in keys)
         ):
-            stored.append(person)
-    people.extend(stored)
+            people.append(person)
+            block_keys.append(keys)
+    del wanted
     shared = _shared_keys(people, rules.shared_after_names)
     # A key's first member is kept as a bare position, made a list by the second: most
     # keys (a spelling of a name at a company) have one member, and a list costs more.
     blocks: dict[str, int | list[int]] = {}
     for position, person in enumerate(people):
-        keys = person.block_keys()
+        keys = block_keys[position] if block_keys else person.block_keys()
         if person.email and person.email not in shared:
             keys.append(f"e{person.email}")
         keys.extend(f"p{phone}" for phone in person.phones if phone not in shared)
