@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import phonenumbers
 
+from intake_app.core.compiled import compiled
 from intake_app.core.engagement import ListContext, derive_engagement
 from intake_app.core.issues import Issue
 from intake_app.core.normalise.contact import (
@@ -96,11 +98,13 @@ def email_key(email: str | None) -> str | None:
     return key or None
 
 
+@lru_cache(maxsize=16384)
 def phone_key(phone: str | None, country: str | None = None) -> str | None:
     """The matching key of a phone number: E.164 where it parses, else its digits.
 
     ``country`` (ISO alpha-2) is the region for numbers written without a
-    country code. Fewer than six digits is no key at all.
+    country code. Fewer than six digits is no key at all. Cached: a list repeats
+    a person's (and a switchboard's) number, and the key depends on nothing else.
     """
     if not phone:
         return None
@@ -147,9 +151,27 @@ class RecordContext:
     list: ListContext = field(default_factory=lambda: ListContext(None))
 
 
+class _SchemaFields:
+    """What :func:`first_pass` looks up in a schema for every record, found once per schema."""
+
+    def __init__(self, schema: CorporateSchema) -> None:
+        self.lead_fields = frozenset(schema.field_names())
+        picklists: dict[str, str] = {}
+        for spec in reversed(schema.fields):  # the first spec of a name wins, as next() did
+            picklists[spec.name] = spec.picklist or spec.name
+        self.picklists = picklists
+
+    def picklist(self, name: str) -> str:
+        """The picklist a field's values come from: its own name unless the schema says."""
+        return self.picklists.get(name, name)
+
+
+def _schema_fields(schema: CorporateSchema) -> _SchemaFields:
+    return compiled(schema, _SchemaFields)
+
+
 def _picklist(name: str, value: str, schema: CorporateSchema, result: FirstPass) -> None:
-    spec = next((s for s in schema.fields if s.name == name), None)
-    picklist = spec.picklist if spec and spec.picklist else name
+    picklist = _schema_fields(schema).picklist(name)
     match = match_picklist(schema, picklist, value)
     if match.value is not None:
         result.columns[name] = match.value
@@ -195,7 +217,7 @@ def first_pass(
     """
     context = context or RecordContext()
     result = FirstPass()
-    lead_fields = set(schema.field_names())
+    lead_fields = _schema_fields(schema).lead_fields
     texts: dict[str, str] = {}
     for name, value in fields.items():
         text = clean_text(value)
