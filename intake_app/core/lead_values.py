@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import phonenumbers
 
+from intake_app.core.compiled import compiled
 from intake_app.core.engagement import ListContext, derive_engagement
 from intake_app.core.issues import Issue
 from intake_app.core.normalise.contact import (
@@ -96,11 +98,13 @@ def email_key(email: str | None) -> str | None:
     return key or None
 
 
+@lru_cache(maxsize=16384)
 def phone_key(phone: str | None, country: str | None = None) -> str | None:
     """The matching key of a phone number: E.164 where it parses, else its digits.
 
     ``country`` (ISO alpha-2) is the region for numbers written without a
-    country code. Fewer than six digits is no key at all.
+    country code. Fewer than six digits is no key at all. Cached: a list repeats
+    a person's (and a switchboard's) number, and the key depends on nothing else.
     """
     if not phone:
         return None
@@ -147,9 +151,59 @@ class RecordContext:
     list: ListContext = field(default_factory=lambda: ListContext(None))
 
 
+# How first_pass reads a mapped value, by target name.
+_EXTRA, _NAME, _EMAIL, _PHONE, _STATE, _POSTAL_CODE, _WEBSITE, _PICKLIST, _TEXT, _OTHER = range(10)
+
+
+class _SchemaFields:
+    """What :func:`first_pass` looks up in a schema for every record, found once per schema."""
+
+    def __init__(self, schema: CorporateSchema) -> None:
+        self.lead_fields = frozenset(schema.field_names())
+        picklists: dict[str, str] = {}
+        for spec in reversed(schema.fields):  # the first spec of a name wins, as next() did
+            picklists[spec.name] = spec.picklist or spec.name
+        self.picklists = picklists
+
+        self.kinds: dict[str, int] = {}
+
+    def kind(self, name: str) -> int:
+        """How :func:`first_pass` reads a value mapped to ``name`` (remembered per name)."""
+        if name not in self.lead_fields:
+            kind = _EXTRA
+        elif name in ("first_name", "last_name"):
+            kind = _NAME
+        elif name == "email":
+            kind = _EMAIL
+        elif name in ("phone", "mobile_phone"):
+            kind = _PHONE
+        elif name == "state":
+            kind = _STATE
+        elif name == "postal_code":
+            kind = _POSTAL_CODE
+        elif name == "website":
+            kind = _WEBSITE
+        elif name in PICKLIST_COLUMNS or name == "consent":
+            kind = _PICKLIST
+        elif name in TEXT_COLUMNS:
+            kind = _TEXT
+        else:
+            kind = _OTHER  # country is read first; engagement_level and consent_at after
+        if len(self.kinds) < 4096:  # names are the schema's targets; the bound is a guard
+            self.kinds[name] = kind
+        return kind
+
+    def picklist(self, name: str) -> str:
+        """The picklist a field's values come from: its own name unless the schema says."""
+        return self.picklists.get(name, name)
+
+
+def _schema_fields(schema: CorporateSchema) -> _SchemaFields:
+    return compiled(schema, _SchemaFields)
+
+
 def _picklist(name: str, value: str, schema: CorporateSchema, result: FirstPass) -> None:
-    spec = next((s for s in schema.fields if s.name == name), None)
-    picklist = spec.picklist if spec and spec.picklist else name
+    picklist = _schema_fields(schema).picklist(name)
     match = match_picklist(schema, picklist, value)
     if match.value is not None:
         result.columns[name] = match.value
@@ -195,7 +249,7 @@ def first_pass(
     """
     context = context or RecordContext()
     result = FirstPass()
-    lead_fields = set(schema.field_names())
+    fields_of = _schema_fields(schema)
     texts: dict[str, str] = {}
     for name, value in fields.items():
         text = clean_text(value)
@@ -205,28 +259,32 @@ def first_pass(
     if "country" in texts:
         _take("country", normalise_country(texts["country"]), result)
     country = result.columns.get("country") or context.default_country
+    kinds = fields_of.kinds
     for name, text in texts.items():
-        if name not in lead_fields:
+        kind = kinds.get(name)
+        if kind is None:
+            kind = fields_of.kind(name)
+        if kind == _EXTRA:
             result.extra[name] = text  # import targets: minutes, rating, ... for the rules
-        elif name in ("first_name", "last_name"):
+        elif kind == _NAME:
             _text(name, name_case(text, last_name=name == "last_name"), result)
-        elif name == "email":
+        elif kind == _EMAIL:
             _take("email", normalise_email(text), result)
-        elif name in ("phone", "mobile_phone"):
+        elif kind == _PHONE:
             found = normalise_phone(text, country)
             _take(name, found if name == "phone" else found.for_field(name), result)
             extension = found.extra.get("phone_ext")
             if extension and name == "phone" and "phone_ext" not in texts:
                 result.columns["phone_ext"] = extension
-        elif name == "state":
+        elif kind == _STATE:
             _take("state", normalise_state(text, result.columns.get("country")), result)
-        elif name == "postal_code":
+        elif kind == _POSTAL_CODE:
             _take("postal_code", normalise_postal_code(text, country), result)
-        elif name == "website":
+        elif kind == _WEBSITE:
             _take("website", normalise_website(text), result)
-        elif name in PICKLIST_COLUMNS or name == "consent":
+        elif kind == _PICKLIST:
             _picklist(name, text, schema, result)
-        elif name in TEXT_COLUMNS:
+        elif kind == _TEXT:
             _text(name, text, result)
         # country was read first; engagement_level and consent_at are read below.
     title = texts.get("job_title")
@@ -257,8 +315,9 @@ _DEVICE = re.compile(
 
 def screen(columns: dict[str, str], raw: dict[str, str]) -> str | None:
     """Why a record is not a lead, or None when it is one (DESIGN §4 "Not a lead")."""
-    if any(len(value) < 16 and value.strip().upper() == "VOID" for value in raw.values()):
-        return "VOID scan"
+    for value in raw.values():  # a loop, not any(): this runs for every value of every record
+        if len(value) < 16 and value.strip().upper() == "VOID":
+            return "VOID scan"
     names = [columns.get("first_name", ""), columns.get("last_name", ""), raw.get("full_name", "")]
     email = columns.get("email", "")
     local = email.split("@", 1)[0] if email else ""

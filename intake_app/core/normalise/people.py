@@ -67,8 +67,12 @@ def name_case(text: str, *, last_name: bool = False) -> str:
 # ------------------------------------------------------------------ titles
 
 
+@lru_cache(maxsize=32768)
 def fold(text: str) -> str:
-    """Case, accents and punctuation folded: "Geschäftsführer/CEO" → "geschaftsfuhrer ceo"."""
+    """Case, accents and punctuation folded: "Geschäftsführer/CEO" → "geschaftsfuhrer ceo".
+
+    Cached: ratings, notes, titles and picklist values repeat down a list.
+    """
     decomposed = unicodedata.normalize("NFKD", text.replace("&", " and "))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     plain = plain.replace("ß", "ss")
