@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from importers.base import Grid, ProfileMatch
 from importers.headings import HeadingSet, alternatives, heading_variants, normalise_heading
 from importers.scan import header_candidates, rows_of, title_texts
+from schemas import YAML_LOADER
 
 AUTO_PROFILE_MIN = 0.6
 """A detected profile is applied automatically only at this confidence or above."""
@@ -192,10 +193,6 @@ def _problem(exc: ValidationError) -> str:
     return f"{where + ': ' if where else ''}{first['msg']}"
 
 
-# libyaml's safe loader where PyYAML was built with it: the same data, parsed about 8x faster.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_profile_file(path: Path) -> Profile:
     """Read and validate one profile file.
 
@@ -203,7 +200,7 @@ def load_profile_file(path: Path) -> Profile:
         ProfileError: the file cannot be read, is not YAML or breaks a rule.
     """
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except OSError as exc:
         raise ProfileError(f"Profile file {path.name} cannot be read: {exc.strerror}.") from exc
     except yaml.YAMLError as exc:
