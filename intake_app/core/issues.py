@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
@@ -16,7 +16,13 @@ class Issue:
     message: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Spelled out: dataclasses.asdict deep-copies, and imports call this per issue.
+        return {
+            "field": self.field,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Issue:

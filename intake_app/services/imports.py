@@ -577,13 +577,10 @@ class ImportService:
         for position in range(0, len(order), _MATCH_CHUNK):
             if cancel is not None:
                 cancel.check()
-            part = PreparedRecords(
-                [records[at] for at in order[position : position + _MATCH_CHUNK]], rules
-            )
-            sure, review = _known_persons(session, part, rules, taken, block_sizes)
+            part = [records[at] for at in order[position : position + _MATCH_CHUNK]]
+            sure, review, keys = _known_persons(session, part, rules, taken, block_sizes)
             known.update(sure)
-            # What a new person will store, folded once with the matching.
-            stored_keys.update((at, keys) for at, keys in part.person_keys() if at not in sure)
+            stored_keys.update(keys)
             doubtful.extend(
                 (plan.leads[at], person, score, why) for at, person, score, why in review
             )
@@ -801,12 +798,14 @@ def _by_columns(
             fill[name] = None
         elif column.default.is_scalar:
             fill[name] = column.default.arg  # type: ignore[attr-defined]
+    everything = tuple(sorted(named))
     groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
     for at, row in enumerate(rows):
         if len(row) < len(named):
             for name, value in fill.items():
                 row.setdefault(name, value)
-        groups.setdefault(tuple(sorted(row)), []).append((at, row))
+        columns = everything if len(row) == len(named) else tuple(sorted(row))
+        groups.setdefault(columns, []).append((at, row))
     return groups
 
 
@@ -851,11 +850,15 @@ def _block_counts(
 
 def _known_persons(
     session: Session,
-    chunk: PreparedRecords | list[PersonRecord],
+    chunk: list[PersonRecord],
     rules: DedupeRules,
     taken: set[int],
     block_sizes: dict[tuple[str, str], int] | None = None,
-) -> tuple[dict[int, int], list[tuple[int, int, float, tuple[str, ...]]]]:
+) -> tuple[
+    dict[int, int],
+    list[tuple[int, int, float, tuple[str, ...]]],
+    dict[int, dict[str, str | None]],
+]:
     """Match a chunk of leads against the stored people.
 
     ``block_sizes`` remembers, across the chunks of one import, how many stored
@@ -865,10 +868,12 @@ def _known_persons(
         ``{record key: person id}`` for the sure matches (a person goes to one lead
         of the batch at most), and ``(record key, person id, score, reasons)`` for
         the doubtful ones; record keys are the leads' positions in the plan, >= 0.
+        Last, ``{record key: person keys}`` for the records without a sure match:
+        what their new person will store, from the same folding.
     """
     if block_sizes is None:
         block_sizes = {}
-    records = chunk if isinstance(chunk, PreparedRecords) else PreparedRecords(chunk, rules)
+    records = PreparedRecords(chunk, rules)
     wanted = records.lookup_keys(("email", "phone", "name"))
     columns = {"email": Person.email_key, "phone": Person.phone_key, "name": Person.name_key}
     against: dict[int, PersonRecord] = {}
@@ -901,7 +906,7 @@ def _known_persons(
                         company=company,
                     )
     if not against:
-        return {}, []
+        return {}, [], dict(records.person_keys())
     sure: dict[int, int] = {}
     doubtful: list[tuple[int, int, float, tuple[str, ...]]] = []
     for match in find_matches(records, list(against.values()), rules=rules, across_only=True):
@@ -914,7 +919,7 @@ def _known_persons(
         else:
             doubtful.append((at, person_id, match.score, match.reasons))
     doubtful = [item for item in doubtful if item[0] not in sure]
-    return sure, doubtful
+    return sure, doubtful, {at: keys for at, keys in records.person_keys() if at not in sure}
 
 
 def _person_values(lead: PlannedLead, keys: dict[str, str | None], now: datetime) -> dict[str, Any]:
