@@ -41,6 +41,7 @@ from intake_app.core.batch import (
     person_record,
     plan_batch,
 )
+from intake_app.core.collector import collector_paused
 from intake_app.core.dedupe import (
     PersonRecord,
     PreparedRecords,
@@ -238,8 +239,10 @@ class ImportService:
             progress: called with (done, total) while reading.
             cancel: checked while reading.
         """
-        facts, grids = read_file(path, limits or read_limits(self.ctx.schema), progress, cancel)
-        prepared = prepare(grids, self.ctx.schema, profile, file_name=path.name)
+        with collector_paused():
+            facts, grids = read_file(path, limits or read_limits(self.ctx.schema), progress, cancel)
+            prepared = prepare(grids, self.ctx.schema, profile, file_name=path.name)
+            del grids
         table = prepared.table
         result = ImportPreview(
             path=path,
@@ -377,21 +380,22 @@ class ImportService:
             )
 
         total = preview.record_count
-        plan = plan_batch(
-            preview.mapped_records(),
-            self.ctx.schema,
-            lead_source=event_type.lead_source if event_type else None,
-            context=context,
-            total=total,
-            progress=lambda done, _t: progress(done, total * 2),
-            cancel=cancel,
-        )
-        with self.ctx.db.write(exclusive=True) as session:
-            if not force:  # again: another program may have imported it meanwhile
-                self._refuse_a_second_import(
-                    preview.path.name, _previous_batch(session, event_id, preview.facts.sha256)
-                )
-            summary = self._write(session, preview, event_id, plan, progress, cancel, total)
+        with collector_paused():
+            plan = plan_batch(
+                preview.mapped_records(),
+                self.ctx.schema,
+                lead_source=event_type.lead_source if event_type else None,
+                context=context,
+                total=total,
+                progress=lambda done, _t: progress(done, total * 2),
+                cancel=cancel,
+            )
+            with self.ctx.db.write(exclusive=True) as session:
+                if not force:  # again: another program may have imported it meanwhile
+                    self._refuse_a_second_import(
+                        preview.path.name, _previous_batch(session, event_id, preview.facts.sha256)
+                    )
+                summary = self._write(session, preview, event_id, plan, progress, cancel, total)
         summary = replace(summary, event_name=event_name)
         if save_mapping_as:
             self.save_template(save_mapping_as, preview)
