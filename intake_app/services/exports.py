@@ -401,7 +401,10 @@ class ExportService:
                         lead_score=bindparam("b_total"),
                         grade=bindparam("b_grade"),
                         treatment=bindparam("b_treatment"),
-                        exported_at=bindparam("b_at"),
+                        # The run's time read in SQL: one value, not one per row to convert.
+                        exported_at=select(ExportRun.exported_at)
+                        .where(ExportRun.id == run.id)
+                        .scalar_subquery(),
                     ),
                     [
                         {
@@ -412,7 +415,6 @@ class ExportService:
                             "b_total": row.score.total,
                             "b_grade": row.score.grade,
                             "b_treatment": row.score.treatment[:80] or None,
-                            "b_at": run.exported_at,
                         }
                         for row in plan.rows
                     ],
