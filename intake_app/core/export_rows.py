@@ -277,9 +277,8 @@ def _generic_cells(fields: tuple[str, ...], ctx: _Context) -> tuple[str, ...]:
     """The canonical fields as stored, then the contract's tail (DESIGN §6)."""
     lead, computed = ctx.lead, ctx.computed
     values = lead.values
-    texts = [values.get(name) for name in fields]
-    return (
-        *(value if value.__class__ is str else _text(value) for value in texts),
+    texts = [value if value.__class__ is str else _text(value) for value in map(values.get, fields)]
+    texts.extend((
         str(ctx.event.id),
         ctx.event.name,
         ctx.status,
@@ -292,7 +291,8 @@ def _generic_cells(fields: tuple[str, ...], ctx: _Context) -> tuple[str, ...]:
         ";".join(str(issue.get("code", "")) for issue in lead.issues),
         lead.source_file,
         ";".join(str(n) for n in lead.source_rows),
-    )
+    ))  # fmt: skip
+    return tuple(texts)
 
 
 def error_row(

@@ -148,6 +148,9 @@ def score_inputs(rules: ScoringRules) -> tuple[str, ...]:
     return (*_FIT_INPUTS, *_ENGAGEMENT_INPUTS, *rules.engagement.activities)
 
 
+_TEXT_OR_NONE = frozenset({str, type(None)})
+
+
 class Scorer:
     """:func:`score` under one rule set, remembering the score of each set of inputs.
 
@@ -166,7 +169,7 @@ class Scorer:
     def __call__(self, values: Mapping[str, Any]) -> Score:
         get = values.get
         key = tuple([get(name) for name in self.inputs])
-        if not all(value is None or value.__class__ is str for value in key):
+        if not {*map(type, key)} <= _TEXT_OR_NONE:
             return score(values, self.rules)
         found = self._known.get(key)
         if found is None:

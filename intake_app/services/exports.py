@@ -499,8 +499,9 @@ def _active_leads(
             lead_id=lead_id,
             person_id=person_id,
             values=dict(zip(names, values, strict=True)),
-            extra=dict(extra or {}),
-            issues=list(issues or []),
+            # Freshly decoded: no copy needed unless it is not the expected kind.
+            extra=extra if extra.__class__ is dict else dict(extra or {}),
+            issues=issues if issues.__class__ is list else list(issues or []),
             source_file=files.get(lead_id) or "",
             source_rows=sorted(rows.get(lead_id, ())),
             exported_before=lead_id in before,
