@@ -120,8 +120,9 @@ class ExportResult:
         }
 
 
-# A cell that safe_cell may change starts the text or follows the separator.
-_MAY_CHANGE = re.compile(r"(?:^|\n)[=+\-@\t\r]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as safe_csv: a cell it may change
+# In a row joined by newlines: a cell (not the first) that starts like a formula.
+_STARTS_LATER = re.compile(r"\n[=+\-@\t\r]")
 
 
 def export_rows_safe(
@@ -129,24 +130,29 @@ def export_rows_safe(
 ) -> Iterator[Sequence[str]]:
     """Each row as written (see :func:`export_cell`); a row with no cell to change as it is.
 
-    One pattern search over the row joined by newlines finds every cell that
-    starts like a formula (and some that do not, which are then checked cell by
-    cell), so most rows skip the per-cell work.
+    One search over the row's other cells joined by newlines finds every cell
+    that starts like a formula (and some that do not, which are then checked
+    cell by cell); the phone cells are checked on their own, since a valid
+    E.164 number starts with ``+`` and stays. Most rows skip the per-cell work.
     """
     width = len(headers)
-    search = _MAY_CHANGE.search
+    search = _STARTS_LATER.search
     phones = [(i, h) for i, h in enumerate(headers) if h in PHONE_HEADERS]
     rest = [i for i, h in enumerate(headers) if h not in PHONE_HEADERS]
     # itemgetter of two or more indices gives a tuple; of one, the cell itself.
     others = itemgetter(*rest) if len(rest) > 1 else (lambda row: [row[i] for i in rest])
     for row in rows:
         try:
-            plain = (
-                len(row) == width
-                and not search("\n".join(others(row)))
-                and all(export_cell(row[i], header) == row[i] for i, header in phones)
-            )
-        except TypeError:  # a cell that is not text yet
+            plain = len(row) == width
+            if plain:
+                joined = "\n".join(others(row))
+                plain = not (joined.startswith(_FORMULA_START) or search(joined))
+            for i, header in phones if plain else ():
+                cell = row[i]
+                if cell.startswith(_FORMULA_START) and export_cell(cell, header) != cell:
+                    plain = False
+                    break
+        except (TypeError, AttributeError):  # a cell that is not text yet
             plain = False
         if plain:
             yield row
