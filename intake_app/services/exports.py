@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from intake_app.core import export_rows
 from intake_app.core.errors import NotFoundError, ValidationError
-from intake_app.core.export_rows import EventFacts, ExportLead, ExportPlan
+from intake_app.core.export_rows import EventFacts, ExportLead, ExportPlan, ExportRow
 from intake_app.core.safe_csv import safe_cell
 from intake_app.db.base import utcnow
 from intake_app.db.models import Event, ExportedLead, ExportRun, ImportBatch, Lead, SlaStamp
@@ -396,35 +396,7 @@ class ExportService:
                     insert(cast(Table, ExportedLead.__table__)),
                     [{"export_id": run.id, "lead_id": row.lead.lead_id} for row in plan.rows],
                 )
-                leads = cast(Table, Lead.__table__)
-                session.execute(
-                    update(leads)
-                    .where(leads.c.id == bindparam("b_id"))
-                    .values(
-                        program_status=bindparam("b_status"),
-                        fit_score=bindparam("b_fit"),
-                        engagement_score=bindparam("b_engaged"),
-                        lead_score=bindparam("b_total"),
-                        grade=bindparam("b_grade"),
-                        treatment=bindparam("b_treatment"),
-                        # The run's time read in SQL: one value, not one per row to convert.
-                        exported_at=select(ExportRun.exported_at)
-                        .where(ExportRun.id == run.id)
-                        .scalar_subquery(),
-                    ),
-                    [
-                        {
-                            "b_id": row.lead.lead_id,
-                            "b_status": row.status or None,
-                            "b_fit": row.score.fit,
-                            "b_engaged": row.score.engagement,
-                            "b_total": row.score.total,
-                            "b_grade": row.score.grade,
-                            "b_treatment": row.score.treatment[:80] or None,
-                        }
-                        for row in plan.rows
-                    ],
-                )
+                _store_scores(session, plan.rows, run.exported_at)
             result.export_id = run.id
             result.stamp = self._stamp(session, event, plan.profile.code, preview.scored_at)
             audit.record(
@@ -475,6 +447,56 @@ class ExportService:
             for run in runs:
                 session.expunge(run)
             return runs
+
+
+_GROUPED_AT_LEAST = 8  # leads sharing values: one UPDATE ... WHERE id IN (...) for them
+_IDS_PER_UPDATE = 500
+
+
+def _store_scores(session: Session, rows: Sequence[ExportRow], at: datetime) -> None:
+    """Store each exported lead's program status, score, grade, treatment and export time.
+
+    Leads alike share a score (``scoring.Scorer``), so an event's leads carry few
+    distinct sets of these values (131 for the 18,731 leads of the benchmark
+    event): one ``UPDATE ... WHERE id IN`` per set and up to 500 leads, instead
+    of one parameter set per lead. Sets shared by only a few leads go in one
+    Core executemany as before.
+    """
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for row in rows:
+        key = (
+            row.status or None,
+            row.score.fit,
+            row.score.engagement,
+            row.score.total,
+            row.score.grade,
+            row.score.treatment[:80] or None,
+        )
+        groups.setdefault(key, []).append(row.lead.lead_id)
+    leads = cast(Table, Lead.__table__)
+    names = ("program_status", "fit_score", "engagement_score", "lead_score", "grade", "treatment")
+    few: list[dict[str, Any]] = []
+    for key, ids in groups.items():
+        values = dict(zip(names, key, strict=True))
+        if len(ids) < _GROUPED_AT_LEAST:
+            params = {f"b_{name}": value for name, value in values.items()}
+            few.extend({"b_id": lead_id, "b_at": at, **params} for lead_id in ids)
+            continue
+        for start in range(0, len(ids), _IDS_PER_UPDATE):
+            part = ids[start : start + _IDS_PER_UPDATE]
+            session.execute(
+                update(leads).where(leads.c.id.in_(part)).values(**values, exported_at=at)
+            )
+    if few:
+        session.execute(
+            update(leads)
+            .where(leads.c.id == bindparam("b_id"))
+            .values(
+                **{name: bindparam(f"b_{name}") for name in names},
+                exported_at=bindparam("b_at"),
+            ),
+            few,
+        )
 
 
 def _active_leads(
