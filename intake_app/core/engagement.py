@@ -64,7 +64,8 @@ count_items = _count
 
 def attended(values: Mapping[str, object]) -> bool | None:
     """Whether a webcast report says the person attended; None when it does not say."""
-    said = fold(str(values.get("attended") or ""))
+    answer = values.get("attended")
+    said = fold(str(answer)) if answer else ""  # fold("") is "": most leads do not say
     if said in _YES:
         return True
     if said in _NO:

@@ -19,7 +19,7 @@ import pycountry
 
 from intake_app.core.engagement import attended
 from intake_app.core.geo import country_name
-from intake_app.core.scoring import Score, score
+from intake_app.core.scoring import Score, Scorer
 from schemas import CorporateSchema, ExportColumn, ExportProfile
 
 # The generic export's tail after the canonical fields (DESIGN §6).
@@ -251,6 +251,7 @@ def build_plan(
     headers = generic_headers(schema) if profile.generic else tuple(c.header for c in columns)
     plan = ExportPlan(profile, headers)
     fields = tuple(schema.field_names())
+    scorer = Scorer(schema.scoring_rules)
     for lead in leads:
         if only_new and lead.exported_before:
             continue
@@ -261,7 +262,7 @@ def build_plan(
         if blocking:
             plan.excluded.append(Excluded(lead, blocking, True))
             continue
-        row_score = score({**lead.extra, **lead.values}, schema.scoring_rules)
+        row_score = scorer({**lead.extra, **lead.values})
         status = program_status(schema, event.channel, lead)
         ctx = _context(lead, event, status, row_score, scored_at)
         if profile.generic:
@@ -276,8 +277,8 @@ def _generic_cells(fields: tuple[str, ...], ctx: _Context) -> tuple[str, ...]:
     """The canonical fields as stored, then the contract's tail (DESIGN §6)."""
     lead, computed = ctx.lead, ctx.computed
     values = lead.values
-    return (
-        *(_text(values.get(name)) for name in fields),
+    texts = [value if value.__class__ is str else _text(value) for value in map(values.get, fields)]
+    texts.extend((
         str(ctx.event.id),
         ctx.event.name,
         ctx.status,
@@ -290,7 +291,8 @@ def _generic_cells(fields: tuple[str, ...], ctx: _Context) -> tuple[str, ...]:
         ";".join(str(issue.get("code", "")) for issue in lead.issues),
         lead.source_file,
         ";".join(str(n) for n in lead.source_rows),
-    )
+    ))  # fmt: skip
+    return tuple(texts)
 
 
 def error_row(

@@ -139,6 +139,44 @@ def engagement_score(values: Mapping[str, Any], rules: ScoringRules) -> tuple[in
     return min(100, round(total)), reasons
 
 
+_FIT_INPUTS = ("job_level", "job_function", "industry", "country", "company_size")
+_ENGAGEMENT_INPUTS = ("engagement_level", "notes", "qualifiers", "minutes_attended")
+
+
+def score_inputs(rules: ScoringRules) -> tuple[str, ...]:
+    """Every value :func:`score` reads: two leads alike in these score alike."""
+    return (*_FIT_INPUTS, *_ENGAGEMENT_INPUTS, *rules.engagement.activities)
+
+
+_TEXT_OR_NONE = frozenset({str, type(None)})
+
+
+class Scorer:
+    """:func:`score` under one rule set, remembering the score of each set of inputs.
+
+    A list has far fewer distinct (level, function, industry, country, size,
+    engagement, activities, notes) combinations than leads, and a score is a
+    frozen value, so leads alike share one. Inputs that are not all text (or
+    empty) are scored afresh: ``1`` and ``True`` are equal keys but not equal
+    inputs.
+    """
+
+    def __init__(self, rules: ScoringRules) -> None:
+        self.rules = rules
+        self.inputs = score_inputs(rules)
+        self._known: dict[tuple[Any, ...], Score] = {}
+
+    def __call__(self, values: Mapping[str, Any]) -> Score:
+        get = values.get
+        key = tuple([get(name) for name in self.inputs])
+        if not {*map(type, key)} <= _TEXT_OR_NONE:
+            return score(values, self.rules)
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = score(values, self.rules)
+        return found
+
+
 def score(values: Mapping[str, Any], rules: ScoringRules) -> Score:
     """Fit, engagement, total, grade and treatment of one lead.
 

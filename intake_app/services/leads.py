@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, Text, cast, func, or_, select
+from sqlalchemy.orm import Session
 
 from intake_app.core.errors import NotFoundError, ValidationError
 from intake_app.core.lead_values import clean_text
@@ -66,6 +69,38 @@ class LeadRecord:
         return data
 
 
+def json_texts(texts: Sequence[str | None]) -> list[Any]:
+    """JSON column texts as read with ``cast(column, Text)``, decoded in one call.
+
+    One ``json.loads`` over all of them instead of one per cell: an export reads
+    three JSON cells for each of 100,000 leads. SQL NULL decodes as None.
+    """
+    if not texts:
+        return []
+    decoded = json.loads("[" + ",".join("null" if t is None else t for t in texts) + "]")
+    if not isinstance(decoded, list) or len(decoded) != len(texts):
+        raise ValueError("A stored JSON value is not one JSON document.")
+    return decoded
+
+
+def source_rows(session: Session, event_id: int) -> tuple[dict[int, list[int]], dict[int, str]]:
+    """Each lead's file row numbers (unsorted) and its first source file, for one event."""
+    rows: dict[int, list[int]] = {}
+    files: dict[int, str] = {}
+    found = session.execute(
+        select(SourceRow.lead_id, cast(SourceRow.row_numbers, Text), ImportBatch.file_name)
+        .join(ImportBatch, ImportBatch.id == SourceRow.batch_id)
+        .where(ImportBatch.event_id == event_id, SourceRow.lead_id.is_not(None))
+    ).all()
+    numbers_of = json_texts([numbers for _lead, numbers, _file in found])
+    for (lead_id, _text, file_name), numbers in zip(found, numbers_of, strict=True):
+        if lead_id is None:  # the query leaves these out; for the type checker
+            continue
+        rows.setdefault(lead_id, []).extend(int(n) for n in numbers or ())
+        files.setdefault(lead_id, file_name)
+    return rows, files
+
+
 class LeadService:
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
@@ -94,15 +129,7 @@ class LeadService:
                 .where(Lead.event_id == event_id, Lead.status.not_in(HIDDEN_STATUSES))
                 .order_by(Lead.id)
             ).all()
-            rows: dict[int, list[int]] = {}
-            files: dict[int, str] = {}
-            for lead_id, numbers, file_name in session.execute(
-                select(SourceRow.lead_id, SourceRow.row_numbers, ImportBatch.file_name)
-                .join(ImportBatch, ImportBatch.id == SourceRow.batch_id)
-                .where(ImportBatch.event_id == event_id, SourceRow.lead_id.is_not(None))
-            ):
-                rows.setdefault(lead_id, []).extend(int(n) for n in numbers)
-                files.setdefault(lead_id, file_name)
+            rows, files = source_rows(session, event_id)
             provenance = consent.for_event(session, event_id) if with_consent else {}
             return [
                 LeadRecord(
