@@ -32,6 +32,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from intake_app.core import export_rows
+from intake_app.core.collector import collector_paused
 from intake_app.core.errors import NotFoundError, ValidationError
 from intake_app.core.export_rows import EventFacts, ExportLead, ExportPlan, ExportRow
 from intake_app.core.safe_csv import safe_cell
@@ -197,6 +198,7 @@ class ExportService:
 
     # ------------------------------------------------------------ the dry run
 
+    @collector_paused()
     def preview(
         self,
         event_id: int,
@@ -261,6 +263,7 @@ class ExportService:
 
     # ------------------------------------------------------------ writing
 
+    @collector_paused()
     def write(
         self,
         preview: ExportPreview,
