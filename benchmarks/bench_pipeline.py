@@ -12,7 +12,8 @@ matcher stores), both cached under ``benchmarks/.cache/``. Then, ``--repeat``
 times and interleaved with the baselines so that machine noise hits both
 sides, each in a fresh interpreter (so its peak RSS is its own):
 
-* baseline: ``polars.read_csv`` of the file;
+* baseline: ``polars.read_csv`` of the file (and, for reference, the standard
+  ``csv`` module reading it into lists: the floor of any reader written in Python);
 * stages: read, map, normalise, dedupe within the list, match against the
   stored people, store (persons, leads, source rows) — each timed on its own;
 * baseline: a raw ``sqlite3.executemany`` of the same rows the store wrote;
@@ -165,7 +166,11 @@ event = EventService(ctx).create(EventInput(name='Bench show', event_type='trade
 
 SNIPPETS = {
     "polars": "import polars as pl\n_s = time.perf_counter()\n"
-    "pl.read_csv(FILE, infer_schema=False)\nOUT['seconds'] = time.perf_counter() - _s\n",
+    "pl.read_csv(FILE, infer_schema=False)\nOUT['seconds'] = time.perf_counter() - _s\n"
+    # The floor of any reader in Python: the standard csv module over the same file.
+    "import csv, gc\ngc.disable()\n_s = time.perf_counter()\n"
+    "with open(FILE, newline='', encoding='utf-8') as _f: list(csv.reader(_f))\n"
+    "OUT['csv_module'] = time.perf_counter() - _s\ngc.enable()\n",
     # Each stage on its own, in the order the import runs them.
     "stages": _OPEN_EVENT
     + """
@@ -380,6 +385,7 @@ def main() -> int:
     stages = runs["stages"][-1]
     lines = [
         ("read CSV", med("stages", "read"), polars, "polars read", "<= 2x"),
+        ("read CSV", med("stages", "read"), med("polars", "csv_module"), "csv module", ""),
         ("map columns", med("stages", "map"), polars, "polars read", ""),
         ("normalise", med("stages", "normalise"), polars, "polars read", ""),
         ("dedupe within the list", med("stages", "dedupe"), polars, "polars read", ""),
@@ -409,7 +415,9 @@ def main() -> int:
         f" {stages['imported']:,} leads, {stages['matched_existing']:,} matched stored people\n"
     )
     say(
-        f"baselines: polars read {polars:.2f} s; executemany {store_base:.2f} s"
+        f"baselines: polars read {polars:.2f} s"
+        f" (the csv module {med('polars', 'csv_module'):.2f} s);"
+        f" executemany {store_base:.2f} s"
         f" ({runs['executemany'][-1]['rows']:,} rows); csv.writer {export_base:.2f} s\n"
     )
     say(f"{'stage':34} {'seconds':>8} {'ratio':>8}  {'against':12} {'goal':8}\n")
