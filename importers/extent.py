@@ -123,6 +123,15 @@ def _at_most(limit: str, alphabet: str) -> str:
     return "(?:" + "|".join(choices) + ")"
 
 
+# A plain cell's column letters, and the row of a plain cell or row tag.
+_CELL_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"')
+_LAST_ROW = re.compile(rb'<(?:c r="[A-Z]{1,3}|row r=")([0-9]{1,7})"')
+
+
+def _order(letters: bytes) -> tuple[int, bytes]:
+    return len(letters), letters
+
+
 _DIMENSION = re.compile(rb'<dimension ref="(?:[A-Z]{1,3}[0-9]{1,7}:)?([A-Z]{1,3})([0-9]{1,7})"')
 _SHEET_DATA = b"<sheetData"
 # A cell or row under a namespace prefix (the library reads <x:c> as a cell).
@@ -153,24 +162,52 @@ class XlsxCheck:
     """
 
     doubt: bool = False
-    rows: int = 0  # the dimension's last row and column, once read
+    rows: int = 0  # the dimension's last row and column, once read (or the running bound)
     columns: int = 0
     _odd: re.Pattern[bytes] | None = None
+    # Without a <dimension> (openpyxl's write-only mode, many report generators): the
+    # bound is the widest column of the first piece and, piece by piece, the row of the
+    # piece's last cell; a cell or row beyond it, or written otherwise, is a doubt.
+    _running: bool = False
+    _letters: str = ""
+    _digits: str = ""
 
     def feed(self, window: bytes, limits: tuple[int, int, int]) -> None:
         """Look at the next piece of the part; ``limits`` is (rows, columns, cells)."""
         if self.doubt:
             return
-        if self._odd is None:
+        if self._odd is None and not self._running:
             data = window.find(_SHEET_DATA)
             found = _DIMENSION.search(window, 0, data if data >= 0 else len(window))
             if found is None:
-                self.doubt = data >= 0 or len(window) > MAX_TAG_BYTES
-                return
-            self._expect(found.group(1).decode(), found.group(2).decode(), limits)
-            if self._odd is None:
-                return
+                if data < 0:
+                    self.doubt = len(window) > MAX_TAG_BYTES
+                    return
+                self._running = True
+                self._letters = max(
+                    _CELL_LETTERS.findall(window, data), default=b"A", key=_order
+                ).decode()
+            else:
+                self._expect(found.group(1).decode(), found.group(2).decode(), limits)
+                if self._odd is None:
+                    return
+        if self._running and not self._widen(window, limits):
+            return
+        assert self._odd is not None
         self.doubt = _PREFIXED.search(window) is not None or self._odd.search(window) is not None
+
+    def _widen(self, window: bytes, limits: tuple[int, int, int]) -> bool:
+        """Raise the running bound to this piece's last row; False once in doubt."""
+        last = max(
+            (_number(found.group(1)) for at in (window.rfind(b'<c r="'), window.rfind(b'<row r="'))
+             if at >= 0 and (found := _LAST_ROW.match(window, at))),
+            default=0,
+        )  # fmt: skip
+        digits = str(max(last, int(self._digits or 0)))
+        if digits != self._digits or self._odd is None:
+            self._expect(self._letters, digits, limits)
+            self._digits = digits
+        return not self.doubt
 
     def _expect(self, letters: str, digits: str, limits: tuple[int, int, int]) -> None:
         self.rows, self.columns = int(digits), column_number(letters)

@@ -373,11 +373,13 @@ def test_a_worksheet_stored_under_another_name_is_measured_too(tmp_path):
         '<c r="xfd1048576" t="inlineStr">',  # lower case
     ],
 )
-def test_a_far_cell_written_unusually_is_still_found(tmp_path, cell):
-    # A <dimension> that claims a small sheet, and a far cell the library still reads.
+@pytest.mark.parametrize("dimension", ["A1:D3", None])
+def test_a_far_cell_written_unusually_is_still_found(tmp_path, cell, dimension):
+    # A <dimension> that claims a small sheet (or none, as openpyxl's write-only mode
+    # writes), and a far cell the library still reads.
     closing = "</x:c>" if cell.startswith("<x:") else "</c>"
     more = f'<row r="1048576">{cell}<is><t>x</t></is>{closing}</row>'
-    sheet = hostile.sheet_xml([hostile.SHORT_HEADERS], dimension="A1:D3", more=more)
+    sheet = hostile.sheet_xml([hostile.SHORT_HEADERS], dimension=dimension, more=more)
     message = refused_unread(hostile.write_xlsx(tmp_path / "odd.xlsx", sheet))
     assert "row 1048576, column XFD: a value here stretches the sheet" in message
 
@@ -387,6 +389,37 @@ def test_a_plain_sheet_within_its_dimension_passes_the_fast_check(tmp_path):
     assert check_archive(hostile.write_xlsx(tmp_path / "plain.xlsx", sheet), ReadLimits()) == (
         "xlsx"
     )
+
+
+def test_a_plain_sheet_without_a_dimension_is_measured_without_reading_it_twice(
+    tmp_path, monkeypatch
+):
+    import importers.readers as readers
+
+    def exact_pass(*_args, **_kwargs):
+        raise AssertionError("the exact pass ran")
+
+    rows = [hostile.SHORT_HEADERS, *hostile.TWO_LEADS * 200]
+    plain = hostile.write_xlsx(tmp_path / "plain.xlsx", hostile.sheet_xml(rows))
+    monkeypatch.setattr(readers, "xlsx_reach", exact_pass)
+    assert check_archive(plain, ReadLimits()) == "xlsx"
+    # The same sheet with a row out of order far below: the bound is in doubt, read exactly.
+    far = '<row r="900000"><c r="A900000" t="inlineStr"><is><t>x</t></is></c></row>'
+    tail = hostile.sheet_xml(rows, more=far + '<row r="402"><c r="A402"/></row>')
+    with pytest.raises(AssertionError, match="the exact pass ran"):
+        check_archive(hostile.write_xlsx(tmp_path / "far.xlsx", tail), ReadLimits())
+
+
+def test_rows_below_the_first_piece_widen_the_bound_and_stay_fast(tmp_path, monkeypatch):
+    import importers.readers as readers
+
+    monkeypatch.setattr(readers, "xlsx_reach", lambda *_a, **_k: pytest.fail("exact pass"))
+    rows = [hostile.SHORT_HEADERS, *hostile.TWO_LEADS * 30_000]  # several pieces
+    path = hostile.write_xlsx(tmp_path / "long.xlsx", hostile.sheet_xml(rows))
+    assert check_archive(path, ReadLimits(max_rows=60_001)) == "xlsx"
+    with pytest.raises(ReadError, match="60,001 rows, more than the limit of 60,000"):
+        monkeypatch.undo()
+        read_file(path, ReadLimits(max_rows=60_000))
 
 
 def test_a_sheet_too_large_as_a_rectangle_names_its_far_cells(tmp_path):
