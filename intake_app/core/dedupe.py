@@ -23,6 +23,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations, product
 
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -120,20 +121,9 @@ def _cached_name_key(text: str | None) -> str:
     return found
 
 
-_SKELETONS: dict[str, str] = {}
-
-
+@lru_cache(maxsize=500_000)  # names repeat: each is worked out once
 def _skeleton(key: str) -> str:
     """Consonants without repeats: "smith", "smyth" and "smtih" all give "smth"."""
-    found = _SKELETONS.get(key)
-    if found is None:
-        if len(_SKELETONS) > 500_000:
-            _SKELETONS.clear()
-        found = _SKELETONS[key] = _consonants(key)
-    return found
-
-
-def _consonants(key: str) -> str:
     out: list[str] = []
     for char in key:
         if char in "aeiouy":
