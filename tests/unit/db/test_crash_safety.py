@@ -38,6 +38,7 @@ from typing import Any
 
 import pytest
 
+from tests.unit.helpers import child_env
 from tests.unit.helpers import run_cli as _cli
 from tests.unit.helpers import sqlite_url as _url
 
@@ -92,14 +93,6 @@ def lead_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _child_env(home: Path) -> dict[str, str]:
-    env = dict(os.environ)  # already isolated by the autouse fixture
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["INTAKE_DATA_DIR"] = str(home / "data")
-    env["INTAKE_CONFIG_DIR"] = str(home / "config")
-    return env
-
-
 def table_counts(path: Path) -> dict[str, int]:
     with closing(sqlite3.connect(path)) as connection:
         return {
@@ -151,7 +144,7 @@ def start_import(database: Path, lead_file: Path, event_id: int, home: Path) -> 
     process = subprocess.Popen(
         command,
         cwd=ROOT,
-        env=_child_env(home),
+        env=child_env(home),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -335,7 +328,7 @@ def test_a_restore_killed_part_way_leaves_the_database_as_it_was(
             subprocess.Popen(
                 command,
                 cwd=ROOT,
-                env=_child_env(tmp_path),
+                env=child_env(tmp_path),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

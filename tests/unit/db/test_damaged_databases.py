@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.helpers import child_env, start_writer
 from tests.unit.helpers import run_cli as run
 from tests.unit.helpers import sqlite_url as url
-from tests.unit.helpers import start_writer
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data"
@@ -50,14 +50,6 @@ def new_event(path: Path, name: str = "Expo") -> int:
 def event_names(path: Path) -> list[str]:
     with closing(sqlite3.connect(path)) as connection:
         return [row[0] for row in connection.execute("SELECT name FROM events ORDER BY id")]
-
-
-def child_env(tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ)  # already isolated by the autouse fixture
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["INTAKE_DATA_DIR"] = str(tmp_path / "child-data")
-    env["INTAKE_CONFIG_DIR"] = str(tmp_path / "child-config")
-    return env
 
 
 # ----------------------------------------------------------------- (a) locked
@@ -189,7 +181,7 @@ def run_bound_by_permissions(tmp_path: Path, *argv: str) -> subprocess.Completed
         [*prefix, sys.executable, "-m", "intake_app", *argv],
         capture_output=True,
         text=True,
-        env=child_env(tmp_path),
+        env=child_env(tmp_path / "child"),
         cwd=ROOT,
         timeout=120,
         check=False,

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from intake_app.services import consent
 from intake_app.services.duplicates import DuplicateService
-from intake_app.services.imports import ImportService
 from intake_app.services.leads import LeadGridService, LeadService
+from tests.unit.helpers import import_text
 
 LIST = (
     "Badge Export\n"
@@ -19,13 +19,6 @@ LIST = (
 )
 
 
-def run_import(ctx, event_id, tmp_path, name, text, **options):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    service = ImportService(ctx)
-    return service.run(service.preview(path), event_id, **options)
-
-
 def by_name(ctx, event_id):
     leads = LeadService(ctx).for_event(event_id, with_consent=True)
     return {lead.values["first_name"]: lead for lead in leads}
@@ -33,7 +26,7 @@ def by_name(ctx, event_id):
 
 def test_each_lead_says_where_its_consent_came_from(ctx, make_event, tmp_path):
     event = make_event()
-    summary = run_import(ctx, event.id, tmp_path, "badges.csv", LIST)
+    summary = import_text(ctx, event.id, tmp_path, "badges.csv", LIST)
     leads = by_name(ctx, event.id)
 
     ann = leads["Ann"]
@@ -62,7 +55,7 @@ def test_each_lead_says_where_its_consent_came_from(ctx, make_event, tmp_path):
     ]
     # Without a consent column the evidence says so instead of guessing.
     other = make_event(name="Plain list")
-    run_import(ctx, other.id, tmp_path, "plain.csv", "Email,First Name\ncy@example.com,Cy\n")
+    import_text(ctx, other.id, tmp_path, "plain.csv", "Email,First Name\ncy@example.com,Cy\n")
     [plain] = by_name(ctx, other.id)["Cy"].consent_provenance["sources"]
     assert plain["values"] == []
     assert "no consent column" in consent.describe({"sources": [plain]})[0]
@@ -70,7 +63,7 @@ def test_each_lead_says_where_its_consent_came_from(ctx, make_event, tmp_path):
 
 def test_hand_edits_and_merges_keep_the_evidence_right(ctx, make_event, tmp_path):
     event = make_event()
-    run_import(ctx, event.id, tmp_path, "badges.csv", LIST)
+    import_text(ctx, event.id, tmp_path, "badges.csv", LIST)
     ann = by_name(ctx, event.id)["Ann"]
     LeadGridService(ctx).update([ann.id], "consent", "opted out", reason="asked at the booth")
     ann = by_name(ctx, event.id)["Ann"]
@@ -79,7 +72,7 @@ def test_hand_edits_and_merges_keep_the_evidence_right(ctx, make_event, tmp_path
     assert change["reason"] == "asked at the booth" and change["user"] == "tester"
 
     # A second list for the event adds its rows to the same lead, with their own time.
-    run_import(
+    import_text(
         ctx, event.id, tmp_path, "day2.csv", "Email,First Name,Permission\nann@example.com,Ann,no\n"
     )
     ann = by_name(ctx, event.id)["Ann"]
@@ -104,7 +97,7 @@ def test_hand_edits_and_merges_keep_the_evidence_right(ctx, make_event, tmp_path
 
 def test_leads_json_carries_the_provenance(ctx, make_event, tmp_path):
     event = make_event()
-    run_import(ctx, event.id, tmp_path, "badges.csv", LIST)
+    import_text(ctx, event.id, tmp_path, "badges.csv", LIST)
     plain = LeadService(ctx).for_event(event.id)
     assert "consent_provenance" not in plain[0].to_json()  # exports do not pay for it
     data = LeadService(ctx).for_event(event.id, with_consent=True)[0].to_json()

@@ -29,9 +29,9 @@ from intake_app.services import audit
 from intake_app.services.duplicates import DuplicateService
 from intake_app.services.events import EventService
 from intake_app.services.exports import ExportService
-from intake_app.services.imports import ImportService
 from intake_app.services.leads import LeadGridService, LeadService
 from intake_app.services.privacy import PrivacyService
+from tests.unit.helpers import import_text
 
 ADDRESS = "zephyrine.quaxworth@quaxmail.example"
 SECOND_ADDRESS = "zq.work@quaxworth-analytics.example"
@@ -53,13 +53,6 @@ WEBINAR = (
     f"Zephyrine,Quaxworth,{ADDRESS},Quaxworth Analytics\n"
     "Alice,Jones,alice@globex.example,Globex\n"
 )
-
-
-def import_text(ctx, event_id, tmp_path, name, text, **options):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    service = ImportService(ctx)
-    return service.run(service.preview(path), event_id, **options)
 
 
 def leads_by_name(ctx, event_id):
