@@ -170,7 +170,7 @@ class XlsxCheck:
     # piece's last cell; a cell or row beyond it, or written otherwise, is a doubt.
     _running: bool = False
     _letters: str = ""
-    _digits: str = ""
+    _last_row: int = 0
 
     def feed(self, window: bytes, limits: tuple[int, int, int]) -> None:
         """Look at the next piece of the part; ``limits`` is (rows, columns, cells)."""
@@ -198,15 +198,14 @@ class XlsxCheck:
 
     def _widen(self, window: bytes, limits: tuple[int, int, int]) -> bool:
         """Raise the running bound to this piece's last row; False once in doubt."""
-        last = max(
-            (_number(found.group(1)) for at in (window.rfind(b'<c r="'), window.rfind(b'<row r="'))
-             if at >= 0 and (found := _LAST_ROW.match(window, at))),
-            default=0,
-        )  # fmt: skip
-        digits = str(max(last, int(self._digits or 0)))
-        if digits != self._digits or self._odd is None:
-            self._expect(self._letters, digits, limits)
-            self._digits = digits
+        last = self._last_row
+        for tag in (b'<c r="', b'<row r="'):
+            found = _LAST_ROW.match(window, max(window.rfind(tag), 0))
+            if found:
+                last = max(last, _number(found.group(1)))
+        if last != self._last_row or self._odd is None:
+            self._last_row = last
+            self._expect(self._letters, str(last), limits)
         return not self.doubt
 
     def _expect(self, letters: str, digits: str, limits: tuple[int, int, int]) -> None:
